@@ -1,0 +1,23 @@
+package dev.seda.annotations;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Feeds a {@link Stage} from the runtime's non-blocking TCP listen and read stages: the method takes
+ * one {@code dev.seda.runtime.TcpPacket} (plus its emitter). The port is taken from the command line
+ * option {@code --port}, else from {@link #port()}. A listening stage is a source of the graph.
+ */
+@Documented
+@Retention(RetentionPolicy.CLASS)
+@Target(ElementType.METHOD)
+public @interface Listen {
+    /** Default TCP port, used when the command line gives no {@code --port}; 0 picks a free port. */
+    int port() default 8080;
+
+    /** Address to bind; loopback unless the command line gives {@code --host}. */
+    String host() default "127.0.0.1";
+}

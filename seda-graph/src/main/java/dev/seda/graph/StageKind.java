@@ -1,0 +1,26 @@
+package dev.seda.graph;
+
+/** What runs a stage: the user's handler, or one of the runtime's I/O stages. */
+public enum StageKind {
+    /** A {@code @Stage} method of the user's class. */
+    APPLICATION(false, "application stage"),
+    /** The runtime's TCP listen and read stages, feeding a {@code @Listen} stage. */
+    TCP_LISTEN(true, "TCP listen/read");
+
+    private final boolean source;
+    private final String label;
+
+    StageKind(boolean source, String label) {
+        this.source = source;
+        this.label = label;
+    }
+
+    /** Whether events enter the graph here from outside. */
+    public boolean isSource() {
+        return source;
+    }
+
+    public String label() {
+        return label;
+    }
+}
