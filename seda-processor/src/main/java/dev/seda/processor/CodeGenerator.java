@@ -1,0 +1,269 @@
+package dev.seda.processor;
+
+import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.seda.graph.StageGraphModel.StageNode;
+import dev.seda.processor.GraphSpec.StageSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import javax.annotation.processing.Generated;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.VariableElement;
+
+/**
+ * Writes the Java sources of one graph: {@code <Class>Out} (typed emitters), {@code <Class>Graph}
+ * (event records and the factory that builds the runtime graph) and {@code <Class>Main}.
+ * The output should read like code a person would write; it is deterministic.
+ */
+final class CodeGenerator {
+    private static final String RUNTIME = "dev.seda.runtime";
+    private static final ClassName SINK = ClassName.get(RUNTIME, "Sink");
+    private static final ClassName STAGE = ClassName.get(RUNTIME, "Stage");
+    private static final ClassName STAGE_SETTINGS = ClassName.get(RUNTIME, "StageSettings");
+    private static final ClassName WHEN_FULL = ClassName.get(RUNTIME, "WhenFull");
+    private static final ClassName SEDA_GRAPH = ClassName.get(RUNTIME, "SedaGraph");
+    private static final ClassName CONFIG = ClassName.get(RUNTIME, "Config");
+    private static final ClassName DURATION = ClassName.get("java.time", "Duration");
+    private static final AnnotationSpec GENERATED = AnnotationSpec.builder(Generated.class)
+            .addMember("value", "$S", SedaProcessor.class.getName())
+            .build();
+
+    private final GraphSpec graph;
+
+    CodeGenerator(GraphSpec graph) {
+        this.graph = graph;
+    }
+
+    List<JavaFile> files() {
+        return List.of(emitters(), factory(), main());
+    }
+
+    private JavaFile file(TypeSpec type) {
+        type = type.toBuilder().addOriginatingElement(graph.type()).build(); // for incremental builds
+        return JavaFile.builder(graph.serviceClass().packageName(), type)
+                .skipJavaLangImports(true)
+                .indent("    ")
+                .build();
+    }
+
+    // ---- <Class>Out -------------------------------------------------------------------------------
+
+    private JavaFile emitters() {
+        TypeSpec.Builder out = TypeSpec.classBuilder(graph.generated("Out"))
+                .addJavadoc("Typed emitters of graph {@code $L}: one per stage that emits, with one method per target.\n",
+                        graph.model().name())
+                .addJavadoc("Each method returns whether the target stage admitted the event.\n")
+                .addAnnotation(GENERATED)
+                .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+                .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+        for (StageSpec stage : graph.stages()) {
+            if (!stage.targets().isEmpty()) {
+                out.addType(emitter(stage));
+            }
+        }
+        return file(out.build());
+    }
+
+    private TypeSpec emitter(StageSpec stage) {
+        TypeSpec.Builder emitter = TypeSpec.classBuilder(stage.capitalized())
+                .addJavadoc("Emitter of stage {@code $L}. Tests may build one from plain sinks, e.g. {@code list::add}.\n",
+                        stage.node().name())
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL);
+        MethodSpec.Builder constructor = MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC);
+        for (String targetName : stage.targets()) {
+            StageSpec target = graph.stage(targetName);
+            TypeName sink = ParameterizedTypeName.get(SINK, target.eventType());
+            emitter.addField(FieldSpec.builder(sink, targetName, Modifier.PRIVATE, Modifier.FINAL).build());
+            constructor.addParameter(sink, targetName).addStatement("this.$N = $N", targetName, targetName);
+        }
+        emitter.addMethod(constructor.build());
+        for (String targetName : stage.targets()) {
+            emitter.addMethod(emitMethod(graph.stage(targetName)));
+        }
+        return emitter.build();
+    }
+
+    private MethodSpec emitMethod(StageSpec target) {
+        String name = target.node().name();
+        MethodSpec.Builder method = MethodSpec.methodBuilder(name)
+                .addJavadoc("Offers an event to stage {@code $L}; returns false when it was not admitted.\n", name)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(TypeName.BOOLEAN);
+        List<String> args = new ArrayList<>();
+        for (VariableElement input : target.inputs()) {
+            TypeName type = TypeName.get(input.asType());
+            if (target.batch()) {
+                type = target.eventType(); // a batch stage is offered one event at a time
+            }
+            method.addParameter(ParameterSpec.builder(type, input.getSimpleName().toString()).build());
+            args.add(input.getSimpleName().toString());
+        }
+        if (target.hasRecord()) {
+            method.addStatement("return $N.offer(new $T($L))", name, target.eventType(), String.join(", ", args));
+        } else {
+            method.addStatement("return $N.offer($L)", name, args.get(0));
+        }
+        return method.build();
+    }
+
+    // ---- <Class>Graph -----------------------------------------------------------------------------
+
+    private JavaFile factory() {
+        ClassName service = graph.serviceClass();
+        TypeSpec.Builder type = TypeSpec.classBuilder(graph.generated("Graph"))
+                .addJavadoc("Builds graph {@code $L} from {@link $T}: stages, queues and wiring, in plain Java.\n",
+                        graph.model().name(), service)
+                .addAnnotation(GENERATED)
+                .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+                .addField(FieldSpec.builder(String.class, "NAME", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                        .initializer("$S", graph.model().name())
+                        .build());
+        for (StageSpec stage : graph.stages()) {
+            if (stage.hasRecord()) {
+                type.addType(eventRecord(stage));
+            }
+        }
+        type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+
+        MethodSpec.Builder create = MethodSpec.methodBuilder("create")
+                .addJavadoc("Builds the graph around {@code service}. Listener host and port come from {@code config}\n")
+                .addJavadoc("($L), else from {@code @Listen}.\n", listenOptions())
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .returns(SEDA_GRAPH)
+                .addParameter(service, "service")
+                .addParameter(CONFIG, "config")
+                .addStatement("$T.Builder graph = $T.builder(NAME)", SEDA_GRAPH, SEDA_GRAPH);
+        for (StageSpec stage : graph.stages()) {
+            create.addStatement("$T $N = graph.stage($L)", ParameterizedTypeName.get(STAGE, stage.eventType()),
+                    local(stage), settings(stage.node()));
+        }
+        create.addCode("\n");
+        for (StageSpec stage : graph.stages()) {
+            if (!stage.targets().isEmpty()) {
+                ClassName emitter = graph.generated("Out").nestedClass(stage.capitalized());
+                create.addStatement("$T $N = new $T($L)", emitter, stage.node().name() + "Out", emitter,
+                        String.join(", ", stage.targets().stream().map(t -> local(graph.stage(t))).toList()));
+            }
+        }
+        for (StageSpec stage : graph.stages()) {
+            create.addStatement(handler(stage));
+        }
+        List<StageSpec> listeners = graph.listeners();
+        for (StageSpec stage : listeners) {
+            String prefix = listeners.size() == 1 ? "" : stage.node().name() + ".";
+            create.addStatement("graph.listen($N, config.string($S, $S), config.integer($S, $L))",
+                    local(stage), prefix + "host", stage.listenHost(), prefix + "port", stage.listenPort());
+        }
+        create.addStatement("return graph.build()");
+        return file(type.addMethod(create.build()).build());
+    }
+
+    private String listenOptions() {
+        List<StageSpec> listeners = graph.listeners();
+        if (listeners.isEmpty()) {
+            return "this graph has no listener";
+        }
+        if (listeners.size() == 1) {
+            return "{@code --host}, {@code --port}";
+        }
+        return String.join(", ", listeners.stream()
+                .map(s -> "{@code --" + s.node().name() + ".host}, {@code --" + s.node().name() + ".port}")
+                .toList());
+    }
+
+    private TypeSpec eventRecord(StageSpec stage) {
+        MethodSpec.Builder components = MethodSpec.constructorBuilder();
+        for (VariableElement input : stage.inputs()) {
+            components.addParameter(TypeName.get(input.asType()), input.getSimpleName().toString());
+        }
+        return TypeSpec.recordBuilder(stage.capitalized() + "Event")
+                .addJavadoc("Input event of stage {@code $L}.\n", stage.node().name())
+                .addModifiers(Modifier.PUBLIC)
+                .recordConstructor(components.build())
+                .build();
+    }
+
+    private static final Set<String> FACTORY_LOCALS = Set.of("graph", "service", "config", "event", "events");
+
+    /** The stage's local variable in {@code create}: its name, unless that clashes with the factory's own. */
+    private static String local(StageSpec stage) {
+        String name = stage.node().name();
+        return FACTORY_LOCALS.contains(name) ? name + "Stage" : name;
+    }
+
+    private static CodeBlock settings(StageNode node) {
+        CodeBlock.Builder code = CodeBlock.builder()
+                .add("$T.of($S).threads($L, $L).queue($L)", STAGE_SETTINGS, node.name(), node.minThreads(),
+                        node.maxThreads(), node.queueCapacity());
+        if (!node.whenFull().equals("REJECT")) {
+            code.add(".whenFull($T.$L, $T.ofMillis($L))", WHEN_FULL, node.whenFull(), DURATION, node.blockMillis());
+        }
+        if (node.minBatch() != 1 || node.maxBatch() != 1) {
+            code.add(".batch($L, $L)", node.minBatch(), node.maxBatch());
+        }
+        return code.build();
+    }
+
+    private static CodeBlock handler(StageSpec stage) {
+        String name = stage.node().name();
+        String method = stage.method().getSimpleName().toString();
+        List<String> args = new ArrayList<>();
+        String lambdaParam = stage.batch() ? "events" : "event";
+        if (stage.hasRecord()) {
+            for (VariableElement input : stage.inputs()) {
+                args.add("event." + input.getSimpleName() + "()");
+            }
+        } else {
+            args.add(lambdaParam);
+        }
+        if (!stage.targets().isEmpty()) {
+            args.add(name + "Out");
+        }
+        return CodeBlock.of("graph.$L($N, $L -> service.$L($L))", stage.batch() ? "batchHandler" : "handler", local(stage),
+                lambdaParam, method, String.join(", ", args));
+    }
+
+    // ---- <Class>Main ------------------------------------------------------------------------------
+
+    private JavaFile main() {
+        ClassName service = graph.serviceClass();
+        MethodSpec main = MethodSpec.methodBuilder("main")
+                .addJavadoc("Starts graph {@code $L}; stops it, draining admitted events, on Ctrl-C or SIGTERM.\n",
+                        graph.model().name())
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addParameter(String[].class, "args")
+                .addException(InterruptedException.class)
+                .addStatement("$T config", CONFIG)
+                .addStatement("$T graph", SEDA_GRAPH)
+                .beginControlFlow("try")
+                .addStatement("config = $T.fromArgs(args)", CONFIG)
+                .addStatement("graph = $T.create(new $T($L), config)", graph.generated("Graph"), service,
+                        graph.configConstructor() ? "config" : "")
+                .nextControlFlow("catch ($T e)", IllegalArgumentException.class)
+                .addComment("a bad option or setting: say what, not a stack trace")
+                .addStatement("$T.err.println($S + e.getMessage())", System.class, graph.model().name() + ": ")
+                .addStatement("$T.exit(2)", System.class)
+                .addStatement("return")
+                .endControlFlow()
+                .addStatement("graph.runUntilShutdown($T.ofSeconds(config.integer($S, 10)))", DURATION, "drain-seconds")
+                .build();
+        TypeSpec type = TypeSpec.classBuilder(graph.generated("Main"))
+                .addJavadoc("Runs graph {@code $L}: {@code java $L [--port N] [--host A] [--drain-seconds S] ...}.\n",
+                        graph.model().name(), graph.generated("Main").canonicalName())
+                .addAnnotation(GENERATED)
+                .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+                .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
+                .addMethod(main)
+                .build();
+        return file(type);
+    }
+}

@@ -1,0 +1,405 @@
+package dev.seda.processor;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.WildcardTypeName;
+import dev.seda.annotations.Emits;
+import dev.seda.annotations.Listen;
+import dev.seda.annotations.Stage;
+import dev.seda.annotations.StageGraph;
+import dev.seda.graph.StageGraphModel;
+import dev.seda.graph.StageGraphModel.Edge;
+import dev.seda.graph.StageGraphModel.SourceLocation;
+import dev.seda.graph.StageGraphModel.StageNode;
+import dev.seda.graph.StageKind;
+import dev.seda.processor.GraphSpec.StageSpec;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+
+/**
+ * Reads one {@code @StageGraph} class into a {@link GraphSpec}, reporting every mistake on the element
+ * that makes it. Returns {@link Result#later()} when a type the stages use is not generated yet.
+ */
+final class GraphReader {
+    static final String TCP_PACKET = "dev.seda.runtime.TcpPacket";
+    static final String CONFIG = "dev.seda.runtime.Config";
+    private static final Pattern GRAPH_NAME = Pattern.compile("[a-z][a-z0-9-]*");
+
+    private final ProcessingEnvironment env;
+    private final Diagnostics diagnostics;
+    private final SourceLocator locator;
+
+    GraphReader(ProcessingEnvironment env, Diagnostics diagnostics) {
+        this.env = env;
+        this.diagnostics = diagnostics;
+        this.locator = new SourceLocator(env);
+    }
+
+    /** The outcome of reading one class: a spec, or deferred to a later round, or invalid (errors reported). */
+    record Result(GraphSpec spec, boolean deferred) {
+        static Result invalid() {
+            return new Result(null, false);
+        }
+
+        static Result later() {
+            return new Result(null, true);
+        }
+    }
+
+    Result read(TypeElement type) {
+        int errorsBefore = diagnostics.errorCount();
+        String graphName = type.getAnnotation(StageGraph.class).value();
+        if (!GRAPH_NAME.matcher(graphName).matches()) {
+            diagnostics.error(type, "SedaGraphName", "graph name '" + graphName + "' is not valid.",
+                    "use lower-case letters, digits and dashes, starting with a letter, e.g. @StageGraph(\"haboob\").");
+        }
+        checkClassShape(type);
+        boolean configConstructor = checkConstructor(type);
+
+        ClassName service = ClassName.get(type);
+        String outName = String.join("", service.simpleNames()) + "Out";
+        ClassName graphClass = ClassName.get(service.packageName(), String.join("", service.simpleNames()) + "Graph");
+
+        List<ExecutableElement> methods = ElementFilter.methodsIn(type.getEnclosedElements()).stream()
+                .filter(m -> m.getAnnotation(Stage.class) != null)
+                .toList();
+        if (methods.isEmpty()) {
+            diagnostics.error(type, "SedaEmptyGraph", "graph '" + graphName + "' has no @Stage methods.",
+                    "annotate the handler methods of " + type.getSimpleName() + " with @Stage.");
+        }
+
+        boolean deferred = false;
+        Map<String, StageDraft> drafts = new LinkedHashMap<>();
+        for (ExecutableElement method : methods) {
+            StageDraft draft = readStage(method, outName, graphClass);
+            if (draft == null) {
+                continue;
+            }
+            deferred |= draft.unresolved;
+            if (drafts.containsKey(draft.name)) {
+                diagnostics.error(method, "SedaDuplicateStage", "stage name '" + draft.name + "' is already used by "
+                                + drafts.get(draft.name).method.getSimpleName() + "() in graph '" + graphName + "'.",
+                        "give this stage another name with @Stage(name = \"...\").");
+            } else {
+                drafts.put(draft.name, draft);
+            }
+        }
+        for (StageDraft draft : drafts.values()) {
+            Set<String> seen = new HashSet<>();
+            for (String target : draft.targets) {
+                if (!seen.add(target)) {
+                    diagnostics.error(draft.method, "SedaEmitsDuplicate", "@Emits names stage '" + target + "' twice.",
+                            "name each target once.");
+                } else if (!drafts.containsKey(target)) {
+                    diagnostics.error(draft.method, "SedaEmitsUnknownStage", "stage '" + draft.name
+                                    + "' emits to '" + target + "', which is not a stage of graph '" + graphName
+                                    + "' (its stages: " + String.join(", ", drafts.keySet()) + ").",
+                            "fix the name in @Emits, or add a @Stage method named '" + target + "'.");
+                }
+            }
+        }
+        if (diagnostics.errorCount() > errorsBefore) {
+            return Result.invalid();
+        }
+        if (deferred) {
+            return Result.later();
+        }
+        return new Result(toSpec(type, graphName, drafts, configConstructor), false);
+    }
+
+    private void checkClassShape(TypeElement type) {
+        NestingKind nesting = type.getNestingKind();
+        boolean reachable = nesting == NestingKind.TOP_LEVEL
+                || nesting == NestingKind.MEMBER && type.getModifiers().contains(Modifier.STATIC);
+        if (type.getKind() != ElementKind.CLASS || type.getModifiers().contains(Modifier.ABSTRACT)
+                || type.getModifiers().contains(Modifier.PRIVATE) || !reachable
+                || !type.getTypeParameters().isEmpty()) {
+            diagnostics.error(type, "SedaGraphClassShape", type.getSimpleName()
+                            + " cannot hold a stage graph: it must be a concrete, non-generic, non-private class"
+                            + " (top-level or static nested).",
+                    "make " + type.getSimpleName() + " a plain class; the generated code instantiates it.");
+        }
+    }
+
+    /** Returns whether the class takes a Config; reports when it has no constructor the generated main can call. */
+    private boolean checkConstructor(TypeElement type) {
+        boolean noArg = false;
+        boolean config = false;
+        for (ExecutableElement c : ElementFilter.constructorsIn(type.getEnclosedElements())) {
+            if (c.getModifiers().contains(Modifier.PRIVATE)) {
+                continue;
+            }
+            List<? extends VariableElement> params = c.getParameters();
+            if (params.isEmpty()) {
+                noArg = true;
+            } else if (params.size() == 1 && params.get(0).asType().toString().equals(CONFIG)) {
+                config = true;
+            }
+        }
+        if (!noArg && !config) {
+            diagnostics.error(type, "SedaGraphConstructor", type.getSimpleName()
+                            + " has no constructor the generated main can call.",
+                    "add a non-private constructor taking dev.seda.runtime.Config (the command line) or no arguments.");
+        }
+        return config;
+    }
+
+    /** What one method says, before the whole graph is known. */
+    private static final class StageDraft {
+        ExecutableElement method;
+        String name;
+        List<VariableElement> inputs;
+        TypeName eventType;
+        boolean batch;
+        List<String> targets;
+        Bounds threads;
+        Bounds batchBounds;
+        Integer listenPort;
+        String listenHost;
+        boolean unresolved;
+    }
+
+    private StageDraft readStage(ExecutableElement method, String outName, ClassName graphClass) {
+        int errorsBefore = diagnostics.errorCount();
+        Stage stage = method.getAnnotation(Stage.class);
+        String name = stage.name().isEmpty() ? method.getSimpleName().toString() : stage.name();
+        String quoted = "stage '" + name + "'";
+        if (!SourceVersion.isIdentifier(name) || SourceVersion.isKeyword(name)) {
+            diagnostics.error(method, "SedaStageName", "'" + name + "' is not a valid stage name.",
+                    "use a Java identifier such as \"lookup\": it names the emitter's methods.");
+            return null;
+        }
+        Set<Modifier> modifiers = method.getModifiers();
+        if (modifiers.contains(Modifier.PRIVATE)) {
+            diagnostics.error(method, "SedaPrivateStage", quoted + " is private, so the generated graph cannot call it.",
+                    "make " + method.getSimpleName() + "() package-private or public.");
+        }
+        if (modifiers.contains(Modifier.STATIC)) {
+            diagnostics.error(method, "SedaStaticStage", quoted + " is static.",
+                    "make it an instance method: stages run on the instance the generated main creates.");
+        }
+        if (!method.getTypeParameters().isEmpty()) {
+            diagnostics.error(method, "SedaGenericStage", quoted + " declares type parameters.",
+                    "use concrete types: each stage's queue holds one event type.");
+        }
+        if (method.getReturnType().getKind() != TypeKind.VOID) {
+            diagnostics.error(method, "SedaStageReturnType", quoted + " returns " + method.getReturnType()
+                            + "; a stage's result goes nowhere.",
+                    "return void and send results on with @Emits and the emitter parameter.");
+        }
+        if (method.isVarArgs()) {
+            diagnostics.error(method, "SedaUnsupportedParameter", quoted + " takes varargs.",
+                    "take a List or an array parameter instead.");
+        }
+
+        List<String> targets = List.of();
+        Emits emits = method.getAnnotation(Emits.class);
+        if (emits != null) {
+            targets = List.of(emits.value());
+        }
+        String expectedEmitter = outName + "." + capitalize(name);
+        List<VariableElement> params = new ArrayList<>(method.getParameters());
+        String emitter = params.isEmpty() ? null : emitterName(params.get(params.size() - 1).asType(), outName);
+        if (emitter != null) {
+            VariableElement last = params.remove(params.size() - 1);
+            if (targets.isEmpty()) {
+                diagnostics.error(last, "SedaEmitterWithoutEmits", quoted + " takes an emitter but has no @Emits.",
+                        "add @Emits({\"target\", ...}) naming the stages it sends to, or remove the parameter.");
+            } else if (!emitter.equals(capitalize(name))) {
+                diagnostics.error(last, "SedaWrongEmitter", quoted + " takes emitter " + outName + "." + emitter
+                                + ", which belongs to another stage.",
+                        "declare the last parameter as " + expectedEmitter + ".");
+            }
+        } else if (!targets.isEmpty()) {
+            diagnostics.error(method, "SedaMissingEmitter", quoted + " has @Emits but no emitter parameter.",
+                    "add a last parameter '" + expectedEmitter + " out'; seda generates that type.");
+        }
+
+        StageDraft draft = new StageDraft();
+        draft.method = method;
+        draft.name = name;
+        draft.inputs = List.copyOf(params);
+        draft.targets = targets;
+        if (params.isEmpty()) {
+            diagnostics.error(method, "SedaStageNoInput", quoted + " takes no event.",
+                    "declare the event as the method's parameters, e.g. void " + name + "(Request request).");
+        }
+        for (VariableElement p : params) {
+            if (p.asType().getKind() == TypeKind.ERROR) {
+                draft.unresolved = true; // maybe generated by another processor in this round: look again later
+            } else if (containsWildcardAtTop(p.asType())) {
+                diagnostics.error(p, "SedaUnsupportedParameter", quoted + " takes " + p.asType()
+                                + "; a wildcard type cannot be an event.",
+                        "use a concrete type argument, e.g. List<Request>.");
+            }
+        }
+        if (params.size() == 1 && !draft.unresolved) {
+            TypeMirror only = params.get(0).asType();
+            TypeMirror element = listElement(only);
+            draft.batch = element != null;
+            draft.eventType = TypeName.get(draft.batch ? element : only).box();
+        } else if (params.size() > 1) {
+            draft.eventType = graphClass.nestedClass(capitalize(name) + "Event");
+        }
+
+        draft.threads = Bounds.parse(stage.threads());
+        if (draft.threads == null) {
+            diagnostics.error(method, "SedaThreads", quoted + " has threads = \"" + stage.threads() + "\".",
+                    "write \"n\" or \"min..max\" with 1 <= min <= max, e.g. threads = \"1..4\".");
+        }
+        if (stage.queue() < 1) {
+            diagnostics.error(method, "SedaQueueCapacity", quoted + " has queue = " + stage.queue() + ".",
+                    "give the queue a capacity of at least 1, e.g. queue = 1024.");
+        }
+        if (stage.blockMillis() < 0) {
+            diagnostics.error(method, "SedaBlockMillis", quoted + " has blockMillis = " + stage.blockMillis() + ".",
+                    "use 0 or more milliseconds.");
+        }
+        draft.batchBounds = Bounds.parse(stage.batch());
+        if (draft.batchBounds == null) {
+            diagnostics.error(method, "SedaBatch", quoted + " has batch = \"" + stage.batch() + "\".",
+                    "write \"n\" or \"min..max\" with 1 <= min <= max, e.g. batch = \"1..64\".");
+        } else if (draft.batchBounds.max() > 1 && !draft.batch && !draft.unresolved) {
+            diagnostics.error(method, "SedaBatchNeedsList", quoted + " asks for batches of up to "
+                            + draft.batchBounds.max() + " but takes single events.",
+                    "take the events as one List<E> parameter, or remove batch.");
+        }
+
+        Listen listen = method.getAnnotation(Listen.class);
+        if (listen != null) {
+            boolean packet = params.size() == 1 && params.get(0).asType().toString().equals(TCP_PACKET);
+            if (!packet && !draft.unresolved) {
+                diagnostics.error(method, "SedaListenInput", quoted + " is fed by @Listen, so it must take one "
+                                + "dev.seda.runtime.TcpPacket (plus its emitter).",
+                        "declare it as void " + name + "(TcpPacket packet"
+                                + (targets.isEmpty() ? "" : ", " + expectedEmitter + " out") + ").");
+            }
+            if (listen.port() < 0 || listen.port() > 65535) {
+                diagnostics.error(method, "SedaListenPort", quoted + " listens on port " + listen.port() + ".",
+                        "use a port from 0 (any free port) to 65535.");
+            }
+            draft.listenPort = listen.port();
+            draft.listenHost = listen.host();
+        }
+        return diagnostics.errorCount() > errorsBefore ? null : draft;
+    }
+
+    private GraphSpec toSpec(TypeElement type, String graphName, Map<String, StageDraft> drafts,
+            boolean configConstructor) {
+        List<StageNode> nodes = new ArrayList<>();
+        List<Edge> edges = new ArrayList<>();
+        List<StageSpec> stages = new ArrayList<>();
+        for (StageDraft d : creationOrder(drafts)) {
+            Stage stage = d.method.getAnnotation(Stage.class);
+            if (d.listenPort != null) {
+                String source = "listen:" + d.name;
+                nodes.add(new StageNode(source, StageKind.TCP_LISTEN, TCP_PACKET, null, null, 1, 1,
+                        stage.queue(), stage.whenFull().name(), stage.blockMillis(), 1, 1, d.listenPort));
+                edges.add(new Edge(source, d.name, TCP_PACKET));
+            }
+            StageNode node = new StageNode(d.name, StageKind.APPLICATION, d.eventType.toString(),
+                    type.getQualifiedName() + "#" + d.method.getSimpleName(), locator.locate(d.method),
+                    d.threads.min(), d.threads.max(), stage.queue(), stage.whenFull().name(), stage.blockMillis(),
+                    d.batchBounds.min(), d.batchBounds.max(), null);
+            nodes.add(node);
+            for (String target : d.targets) {
+                edges.add(new Edge(d.name, target, drafts.get(target).eventType.toString()));
+            }
+            stages.add(new StageSpec(d.method, node, d.inputs, d.eventType, d.batch, d.targets, d.listenPort,
+                    d.listenHost));
+        }
+        StageGraphModel model = new StageGraphModel(StageGraphModel.FORMAT_VERSION, graphName,
+                type.getQualifiedName().toString(), nodes, edges);
+        return new GraphSpec(type, model, stages, configConstructor);
+    }
+
+    /**
+     * Sources first, then breadth-first along the edges, then the rest in declaration order: the runtime
+     * starts and drains stages in this order, so upstream stages drain into downstream ones.
+     */
+    private static List<StageDraft> creationOrder(Map<String, StageDraft> drafts) {
+        Map<String, StageDraft> ordered = new LinkedHashMap<>();
+        Deque<StageDraft> todo = new ArrayDeque<>();
+        drafts.values().stream().filter(d -> d.listenPort != null).forEach(todo::add);
+        while (!todo.isEmpty()) {
+            StageDraft d = todo.poll();
+            if (ordered.putIfAbsent(d.name, d) == null) {
+                d.targets.forEach(t -> todo.add(drafts.get(t)));
+            }
+        }
+        drafts.values().forEach(d -> ordered.putIfAbsent(d.name, d));
+        return List.copyOf(ordered.values());
+    }
+
+    /**
+     * The emitter's simple name when {@code type} is one of this graph's emitters ({@code HaboobOut.Lookup}).
+     * In the first round the emitter class does not exist yet and javac shows an error type; it is
+     * recognised by the name the user wrote.
+     */
+    private String emitterName(TypeMirror type, String outName) {
+        String text;
+        if (type.getKind() == TypeKind.ERROR) {
+            text = type.toString();
+        } else if (type.getKind() == TypeKind.DECLARED) {
+            Element element = ((DeclaredType) type).asElement();
+            Element enclosing = element.getEnclosingElement();
+            if (!(enclosing instanceof TypeElement outer) || !outer.getSimpleName().contentEquals(outName)) {
+                return null;
+            }
+            text = outName + "." + element.getSimpleName();
+        } else {
+            return null;
+        }
+        int at = text.lastIndexOf(outName + ".");
+        if (at < 0 || at > 0 && text.charAt(at - 1) != '.') {
+            return null;
+        }
+        String rest = text.substring(at + outName.length() + 1);
+        return SourceVersion.isIdentifier(rest) ? rest : null;
+    }
+
+    /** E when the type is java.util.List<E>, else null. */
+    private TypeMirror listElement(TypeMirror type) {
+        if (type.getKind() != TypeKind.DECLARED) {
+            return null;
+        }
+        DeclaredType declared = (DeclaredType) type;
+        TypeElement element = (TypeElement) declared.asElement();
+        if (!element.getQualifiedName().contentEquals("java.util.List") || declared.getTypeArguments().size() != 1) {
+            return null;
+        }
+        TypeMirror arg = declared.getTypeArguments().get(0);
+        return arg.getKind() == TypeKind.WILDCARD ? null : arg;
+    }
+
+    private static boolean containsWildcardAtTop(TypeMirror type) {
+        TypeName name = TypeName.get(type);
+        return name instanceof ParameterizedTypeName p
+                && p.typeArguments().stream().anyMatch(a -> a instanceof WildcardTypeName);
+    }
+
+    static String capitalize(String name) {
+        return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    }
+}

@@ -1,0 +1,183 @@
+package dev.seda.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static com.google.testing.compile.Compiler.javac;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import java.util.stream.Stream;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * One case per diagnostic: a small class with one mistake, the stable id it must produce and the line
+ * of the offending element. Line 1 of every body below is {@code package test;} followed by the imports,
+ * so the class starts on line 8.
+ */
+class DiagnosticsTest {
+
+    private static final String HEADER = String.join("\n",
+            "package test;",
+            "import dev.seda.annotations.*;",
+            "import dev.seda.runtime.Config;",
+            "import dev.seda.runtime.TcpPacket;",
+            "import java.util.List;",
+            "",
+            "",
+            "");
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                Arguments.of("SedaEmitsUnknownStage", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage @Listen @Emits("nowhere")
+                          void a(TcpPacket p, SvcOut.A out) {}
+                        }"""),
+                Arguments.of("SedaDuplicateStage", 12, """
+                        @StageGraph("g") class Svc {
+                          @Stage @Listen void a(TcpPacket p) {}
+                          @Stage(name = "a")
+                          void b(String s) {}
+                        }"""),
+                Arguments.of("SedaMissingEmitter", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage @Listen @Emits("b")
+                          void a(TcpPacket p) {}
+                          @Stage void b(String s) {}
+                        }"""),
+                Arguments.of("SedaWrongEmitter", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage @Listen @Emits("b")
+                          void a(TcpPacket p, SvcOut.B out) {}
+                          @Stage @Emits("a") void b(String s, SvcOut.B out) {}
+                        }"""),
+                Arguments.of("SedaEmitterWithoutEmits", 11, """
+                        @StageGraph("g") class Svc {
+                          @Stage @Listen @Emits("b") void a(TcpPacket p, SvcOut.A out) {}
+                          @Stage void b(String s, SvcOut.B out) {}
+                        }"""),
+                Arguments.of("SedaPrivateStage", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage @Listen
+                          private void a(TcpPacket p) {}
+                        }"""),
+                Arguments.of("SedaStaticStage", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage @Listen
+                          static void a(TcpPacket p) {}
+                        }"""),
+                Arguments.of("SedaGenericStage", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage
+                          <T> void a(T event) {}
+                        }"""),
+                Arguments.of("SedaStageReturnType", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage
+                          String a(String s) { return s; }
+                        }"""),
+                Arguments.of("SedaStageNoInput", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage
+                          void a() {}
+                        }"""),
+                Arguments.of("SedaUnsupportedParameter", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage
+                          void a(String... many) {}
+                        }"""),
+                Arguments.of("SedaUnsupportedParameter", 9, """
+                        @StageGraph("g") class Svc {
+                          @Stage void a(List<?> items) {}
+                        }"""),
+                Arguments.of("SedaThreads", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage(threads = "4..2")
+                          void a(String s) {}
+                        }"""),
+                Arguments.of("SedaQueueCapacity", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage(queue = 0)
+                          void a(String s) {}
+                        }"""),
+                Arguments.of("SedaBlockMillis", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage(whenFull = QueueFull.BLOCK, blockMillis = -1)
+                          void a(String s) {}
+                        }"""),
+                Arguments.of("SedaBatch", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage(batch = "many")
+                          void a(List<String> s) {}
+                        }"""),
+                Arguments.of("SedaBatchNeedsList", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage(batch = "1..16")
+                          void a(String s) {}
+                        }"""),
+                Arguments.of("SedaListenInput", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage @Listen
+                          void a(String s) {}
+                        }"""),
+                Arguments.of("SedaListenPort", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage @Listen(port = 70000)
+                          void a(TcpPacket p) {}
+                        }"""),
+                Arguments.of("SedaStageName", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage(name = "not-an-identifier")
+                          void a(String s) {}
+                        }"""),
+                Arguments.of("SedaEmitsDuplicate", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage @Listen @Emits({"b", "b"})
+                          void a(TcpPacket p, SvcOut.A out) {}
+                          @Stage void b(String s) {}
+                        }"""),
+                Arguments.of("SedaStageOutsideGraph", 10, """
+                        class Svc {
+                          @Stage
+                          void a(String s) {}
+                        }"""),
+                Arguments.of("SedaEmitsWithoutStage", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage @Listen void a(TcpPacket p) {}
+                          @Emits("a") void b(String s) {}
+                        }"""),
+                Arguments.of("SedaListenWithoutStage", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage @Listen void a(TcpPacket p) {}
+                          @Listen void b(TcpPacket p) {}
+                        }"""),
+                Arguments.of("SedaGraphName", 8, """
+                        @StageGraph("Not A Name") class Svc {
+                          @Stage @Listen void a(TcpPacket p) {}
+                        }"""),
+                Arguments.of("SedaGraphClassShape", 8, """
+                        @StageGraph("g") abstract class Svc {
+                          @Stage @Listen void a(TcpPacket p) {}
+                        }"""),
+                Arguments.of("SedaGraphConstructor", 8, """
+                        @StageGraph("g") class Svc {
+                          Svc(String needsSomething) {}
+                          @Stage @Listen void a(TcpPacket p) {}
+                        }"""),
+                Arguments.of("SedaEmptyGraph", 8, """
+                        @StageGraph("g") class Svc {
+                        }"""));
+    }
+
+    @ParameterizedTest(name = "{0} on line {1}")
+    @MethodSource("cases")
+    void reportsTheMistakeOnTheOffendingElement(String id, int line, String body) {
+        JavaFileObject source = JavaFileObjects.forSourceString("test.Svc", HEADER + body);
+        Compilation compilation = javac().withProcessors(new SedaProcessor()).compile(source);
+        assertThat(compilation).failed();
+        assertThat(compilation).hadErrorContaining("[" + id + "]").inFile(source).onLine(line);
+        assertThat(compilation).hadErrorContaining("Hint: ");
+    }
+}
