@@ -1,0 +1,340 @@
+package dev.seda.runtime;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A built graph of stages and TCP listeners; owns their lifecycle.
+ *
+ * <p>{@link #start()} starts the stages in creation order, then opens the listeners, so no input
+ * arrives before its stage runs. {@link #stop(Duration)} closes the sources first, then drains
+ * each stage in creation order (the generator creates them in topological order from the sources),
+ * then flushes and closes the connections: a clean shutdown loses no admitted event.
+ */
+public final class SedaGraph implements AutoCloseable {
+    /** Pending write bytes above which a connection counts as clogged and is closed: 1 MiB. */
+    public static final long DEFAULT_CLOG_THRESHOLD = 1L << 20;
+
+    private static final Logger LOG = System.getLogger(SedaGraph.class.getName());
+
+    private enum State { NEW, RUNNING, STOPPED }
+
+    private final String name;
+    private final List<Stage<?>> stages;
+    private final Map<String, Stage<?>> byName;
+    private final TcpLayer tcp;  // null without listeners
+
+    private final Object lifecycle = new Object();
+    private State state = State.NEW;
+    private boolean stopResult;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private SedaGraph(String name, List<Stage<?>> stages, List<TcpLayer.Listener> listeners, long clogThreshold) {
+        this.name = name;
+        this.stages = List.copyOf(stages);
+        Map<String, Stage<?>> map = new LinkedHashMap<>();
+        for (Stage<?> s : stages) {
+            map.put(s.name(), s);
+        }
+        this.byName = map;
+        this.tcp = listeners.isEmpty() ? null : new TcpLayer(name, listeners, clogThreshold);
+    }
+
+    public static Builder builder(String graphName) {
+        return new Builder(graphName);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Starts every stage's workers in creation order, then binds the TCP listeners (sources last).
+     *
+     * @throws IllegalStateException if already started or stopped
+     * @throws UncheckedIOException if a listener cannot bind; the graph is then stopped
+     */
+    public void start() {
+        synchronized (lifecycle) {
+            if (state != State.NEW) {
+                throw new IllegalStateException("graph '" + name + "' was already " + state.name().toLowerCase());
+            }
+            state = State.RUNNING;
+            for (Stage<?> s : stages) {
+                s.start();
+            }
+        }
+        if (tcp != null) {
+            try {
+                tcp.start();
+            } catch (IOException e) {
+                stop(Duration.ofSeconds(1));
+                throw new UncheckedIOException("graph '" + name + "' cannot start: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Stops the graph: 1) closes the listeners and stops reading; 2) for each stage in creation
+     * order, waits until its queue is empty and no handler runs (upstream stages, already drained,
+     * no longer emit into it), then closes it and ends its workers; 3) flushes pending writes and
+     * closes the connections. Everything is bounded by the one deadline; past it, workers are
+     * interrupted and the stages that still held events are logged.
+     *
+     * <p>Idempotent and safe from a shutdown hook: later calls wait for the first and return its result.
+     *
+     * @return whether every admitted event was handled and every write flushed in time
+     */
+    public boolean stop(Duration drainDeadline) {
+        Objects.requireNonNull(drainDeadline, "drainDeadline");
+        synchronized (lifecycle) {
+            if (state == State.STOPPED) {
+                return stopResult;
+            }
+            long deadline = System.nanoTime() + clampNanos(drainDeadline);
+            boolean wasRunning = state == State.RUNNING;
+            state = State.STOPPED;
+            boolean ok = true;
+            if (tcp != null && wasRunning) {
+                ok &= tcp.stopReading(deadline);
+            }
+            List<String> leftovers = new ArrayList<>();
+            for (Stage<?> s : stages) {
+                if (wasRunning) {
+                    ok &= s.drainAndClose(deadline);
+                    s.joinWorkers(deadline);
+                } else {
+                    s.closeUnstarted();
+                }
+                long left = s.pendingEvents();
+                if (left > 0) {
+                    ok = false;
+                    leftovers.add(s.name() + "=" + left);
+                }
+            }
+            if (tcp != null) {
+                ok &= tcp.stop(deadline);
+            }
+            if (!leftovers.isEmpty()) {
+                LOG.log(Level.WARNING, "graph ''{0}'' stopped without handling every admitted event within {1};"
+                        + " events left per stage: {2}", name, drainDeadline, String.join(", ", leftovers));
+            } else if (!ok) {
+                LOG.log(Level.WARNING, "graph ''{0}'' did not stop cleanly within {1}", name, drainDeadline);
+            }
+            stopResult = ok;
+            stopped.countDown();
+            return ok;
+        }
+    }
+
+    private static long clampNanos(Duration d) {
+        if (d.isNegative()) {
+            return 0;
+        }
+        // Far enough for anyone, and nanoTime() + it cannot overflow.
+        return d.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365).toNanos() : d.toNanos();
+    }
+
+    /** {@code stop(Duration.ofSeconds(10))}. */
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(10));
+    }
+
+    /** The stages, in creation order. */
+    public List<Stage<?>> stages() {
+        return stages;
+    }
+
+    /** @throws IllegalArgumentException if the graph has no such stage */
+    public Stage<?> stage(String stageName) {
+        Stage<?> s = byName.get(stageName);
+        if (s == null) {
+            throw new IllegalArgumentException("graph '" + name + "' has no stage '" + stageName
+                    + "'; stages: " + byName.keySet());
+        }
+        return s;
+    }
+
+    /**
+     * The address the listener feeding that stage is bound to; with port 0, the port picked.
+     *
+     * @throws IllegalArgumentException if the stage is unknown or has no listener
+     * @throws IllegalStateException if the graph has not been started or has been stopped
+     */
+    public InetSocketAddress listenAddress(String stageName) {
+        stage(stageName);
+        InetSocketAddress address = tcp == null ? null : tcp.listenAddress(stageName);
+        if (address == null) {
+            boolean listens = tcp != null && tcp.listens(stageName);
+            if (!listens) {
+                throw new IllegalArgumentException("stage '" + stageName + "' of graph '" + name + "' has no listener");
+            }
+            throw new IllegalStateException("graph '" + name + "' is not running, so stage '" + stageName
+                    + "' is not listening");
+        }
+        return address;
+    }
+
+    /** Snapshot of the TCP counters; all zero for a graph without listeners. */
+    public TcpMetrics tcpMetrics() {
+        return tcp == null ? new TcpMetrics(0, 0, 0, 0, 0) : tcp.metrics();
+    }
+
+    /**
+     * For generated mains: starts, prints one line per listener to {@code System.out}, installs a
+     * shutdown hook that calls {@link #stop(Duration)}, and blocks until the graph is stopped.
+     *
+     * @throws InterruptedException if interrupted while waiting; the graph is stopped first
+     */
+    public void runUntilShutdown(Duration drainDeadline) throws InterruptedException {
+        start();
+        boolean any = false;
+        for (Stage<?> s : stages) {
+            InetSocketAddress a = tcp == null ? null : tcp.listenAddress(s.name());
+            if (a != null) {
+                System.out.println("seda graph " + name + " started; " + s.name() + " listening on "
+                        + a.getAddress().getHostAddress() + ":" + a.getPort());
+                any = true;
+            }
+        }
+        if (!any) {
+            System.out.println("seda graph " + name + " started");
+        }
+        Thread hook = new Thread(() -> stop(drainDeadline), "seda-" + name + "-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            stop(drainDeadline);
+            throw e;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook is running or has run: nothing to remove
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SedaGraph[" + name + " " + byName.keySet() + "]";
+    }
+
+    /** Builds a graph: stages in topological order from the sources, one handler each, listeners. */
+    public static final class Builder {
+        private final String graphName;
+        private final List<Stage<?>> stages = new ArrayList<>();
+        private final List<TcpLayer.Listener> listeners = new ArrayList<>();
+        private long clogThreshold = DEFAULT_CLOG_THRESHOLD;
+        private boolean built;
+
+        private Builder(String graphName) {
+            if (graphName == null || graphName.isBlank()) {
+                throw new IllegalArgumentException("graph name must not be blank, got '" + graphName + "'");
+            }
+            this.graphName = graphName;
+        }
+
+        /** @throws IllegalArgumentException if the graph already has a stage of that name */
+        public <E> Stage<E> stage(StageSettings settings) {
+            checkNotBuilt();
+            Objects.requireNonNull(settings, "settings");
+            for (Stage<?> s : stages) {
+                if (s.name().equals(settings.name())) {
+                    throw new IllegalArgumentException("graph '" + graphName + "' already has a stage '"
+                            + settings.name() + "'");
+                }
+            }
+            Stage<E> stage = new Stage<>(graphName, settings);
+            stages.add(stage);
+            return stage;
+        }
+
+        /** @throws IllegalArgumentException if the stage batches (maxBatch > 1): use batchHandler */
+        public <E> Builder handler(Stage<E> stage, EventHandler<E> handler) {
+            checkOwn(stage);
+            if (stage.settings().maxBatch() > 1) {
+                throw new IllegalArgumentException("stage '" + stage.name() + "' takes batches of up to "
+                        + stage.settings().maxBatch() + " events: give it a batchHandler");
+            }
+            stage.setHandler(handler);
+            return this;
+        }
+
+        /**
+         * Each call gets the events queued at that moment, at least 1 and at most the current batch
+         * target. The target is maxBatch until the batching controller moves it between minBatch and
+         * maxBatch; a worker never waits for minBatch events to arrive.
+         */
+        public <E> Builder batchHandler(Stage<E> stage, BatchHandler<E> handler) {
+            checkOwn(stage);
+            stage.setBatchHandler(handler);
+            return this;
+        }
+
+        /** A TCP listen/read source feeding {@code stage}; port 0 picks a free port. */
+        public Builder listen(Stage<TcpPacket> stage, String host, int port) {
+            checkOwn(stage);
+            Objects.requireNonNull(host, "host");
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("stage '" + stage.name() + "': port must be 0..65535, got " + port);
+            }
+            for (TcpLayer.Listener l : listeners) {
+                if (l.stage() == stage) {
+                    throw new IllegalArgumentException("stage '" + stage.name() + "' already has a listener");
+                }
+            }
+            listeners.add(new TcpLayer.Listener(stage, host, port));
+            return this;
+        }
+
+        /** Pending write bytes above which a connection is closed as clogged; default 1 MiB. */
+        public Builder clogThreshold(long bytes) {
+            checkNotBuilt();
+            if (bytes < 1) {
+                throw new IllegalArgumentException("clog threshold must be at least 1 byte, got " + bytes);
+            }
+            clogThreshold = bytes;
+            return this;
+        }
+
+        /** @throws IllegalStateException if a stage has no handler */
+        public SedaGraph build() {
+            checkNotBuilt();
+            for (Stage<?> s : stages) {
+                if (!s.hasHandler()) {
+                    throw new IllegalStateException("stage '" + s.name() + "' of graph '" + graphName
+                            + "' has no handler: call handler() or batchHandler() for it");
+                }
+            }
+            built = true;
+            return new SedaGraph(graphName, stages, listeners, clogThreshold);
+        }
+
+        private void checkOwn(Stage<?> stage) {
+            checkNotBuilt();
+            Objects.requireNonNull(stage, "stage");
+            if (!stages.contains(stage)) {
+                throw new IllegalArgumentException(stage + " was not created by this builder");
+            }
+        }
+
+        private void checkNotBuilt() {
+            if (built) {
+                throw new IllegalStateException("graph '" + graphName + "' is already built");
+            }
+        }
+    }
+}

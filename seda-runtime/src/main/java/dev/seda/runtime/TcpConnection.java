@@ -1,0 +1,150 @@
+package dev.seda.runtime;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One accepted TCP connection. Thread-safe: any thread may write or close; the graph's selector
+ * thread does the actual socket I/O.
+ */
+public final class TcpConnection {
+    private final TcpLayer layer;
+    private final long id;
+    private final SocketChannel channel;
+    private final InetSocketAddress remoteAddress;
+    final SelectionKey key;
+    final Stage<TcpPacket> readStage;
+
+    private final Queue<ByteBuffer> writeQueue = new ConcurrentLinkedQueue<>();
+    private final AtomicLong pendingBytes = new AtomicLong();
+    // Set while a flush request is queued for the selector thread, so writes don't pile up requests.
+    final AtomicBoolean flushRequested = new AtomicBoolean();
+    private final AtomicBoolean open = new AtomicBoolean(true);
+    private volatile boolean closeRequested;
+    private volatile Object attachment;
+
+    TcpConnection(TcpLayer layer, long id, SocketChannel channel, InetSocketAddress remoteAddress, SelectionKey key,
+                  Stage<TcpPacket> readStage) {
+        this.layer = layer;
+        this.id = id;
+        this.channel = channel;
+        this.remoteAddress = remoteAddress;
+        this.key = key;
+        this.readStage = readStage;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    /**
+     * Queues the bytes between the buffer's position and limit, to be written in order by the
+     * selector thread. The bytes are referenced, not copied, and the caller's buffer (position,
+     * limit) is left untouched, so one read-only buffer may be written to many connections; do not
+     * change those bytes afterwards.
+     *
+     * @return {@code false} if the connection is closed or closing, or if it is clogged: more than
+     *     the graph's clog threshold was still waiting to be written, so the connection cannot keep
+     *     up and is closed now
+     */
+    public boolean write(ByteBuffer data) {
+        ByteBuffer own = data.slice();
+        if (!open.get() || closeRequested) {
+            return false;
+        }
+        if (!own.hasRemaining()) {
+            return true;
+        }
+        // Judged on what is already waiting, so one large response to an idle peer is fine.
+        long waiting = pendingBytes.getAndAdd(own.remaining());
+        if (waiting > layer.clogThreshold()) {
+            layer.clogged(this, waiting);
+            return false;
+        }
+        writeQueue.add(own);
+        layer.requestFlush(this);
+        return true;
+    }
+
+    /** Like {@link #write(ByteBuffer)}; the array is referenced, not copied. */
+    public boolean write(byte[] data) {
+        return write(ByteBuffer.wrap(data));
+    }
+
+    /** Closes once every queued write is flushed; later writes return {@code false}. */
+    public void closeAfterWrites() {
+        closeRequested = true;
+        layer.requestFlush(this);
+    }
+
+    /** Closes now; queued writes are discarded. */
+    public void close() {
+        if (open.compareAndSet(true, false)) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // Nothing to do: the socket is gone either way.
+            }
+            writeQueue.clear();
+            pendingBytes.set(0);
+            layer.closed(this);
+        }
+    }
+
+    public boolean isOpen() {
+        return open.get();
+    }
+
+    /** Per-connection state for the application, such as a protocol parser. */
+    public void attach(Object value) {
+        attachment = value;
+    }
+
+    public Object attachment() {
+        return attachment;
+    }
+
+    @Override
+    public String toString() {
+        return "TcpConnection[" + id + " " + remoteAddress + (isOpen() ? "" : " closed") + "]";
+    }
+
+    // ---- selector thread only ----
+
+    SocketChannel channel() {
+        return channel;
+    }
+
+    /**
+     * Writes what the socket takes now.
+     *
+     * @return whether everything queued was written
+     */
+    boolean flush() throws IOException {
+        ByteBuffer head;
+        while ((head = writeQueue.peek()) != null) {
+            int n = channel.write(head);
+            pendingBytes.addAndGet(-n);
+            if (head.hasRemaining()) {
+                return false;  // socket buffer full: wait for OP_WRITE
+            }
+            writeQueue.poll();
+        }
+        return true;
+    }
+
+    boolean closeRequested() {
+        return closeRequested;
+    }
+}
