@@ -35,7 +35,7 @@ class DiagnosticsTest {
                           @Stage @Listen @Emits("nowhere")
                           void a(TcpPacket p, SvcOut.A out) {}
                         }"""),
-                Arguments.of("SedaDuplicateStage", 12, """
+                Arguments.of("SedaDuplicateStage", 11, """
                         @StageGraph("g") class Svc {
                           @Stage @Listen void a(TcpPacket p) {}
                           @Stage(name = "a")
@@ -53,7 +53,7 @@ class DiagnosticsTest {
                           void a(TcpPacket p, SvcOut.B out) {}
                           @Stage @Emits("a") void b(String s, SvcOut.B out) {}
                         }"""),
-                Arguments.of("SedaEmitterWithoutEmits", 11, """
+                Arguments.of("SedaEmitterWithoutEmits", 10, """
                         @StageGraph("g") class Svc {
                           @Stage @Listen @Emits("b") void a(TcpPacket p, SvcOut.A out) {}
                           @Stage void b(String s, SvcOut.B out) {}

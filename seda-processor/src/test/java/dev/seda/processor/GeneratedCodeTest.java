@@ -1,0 +1,160 @@
+package dev.seda.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static com.google.testing.compile.Compiler.javac;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.Socket;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.annotation.processing.SupportedAnnotationTypes;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.TypeElement;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the processor generates for a sample service: exact files, and that they run. */
+class GeneratedCodeTest {
+
+    static String resource(String name) {
+        try (InputStream in = GeneratedCodeTest.class.getResourceAsStream("/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static JavaFileObject shop() {
+        return JavaFileObjects.forSourceString("test.Shop", resource("sample/test/Shop.java"));
+    }
+
+    @Test
+    void generatesTheGoldenFiles() throws IOException {
+        Compilation compilation = javac().withProcessors(new SedaProcessor()).compile(shop());
+        assertThat(compilation).succeededWithoutWarnings();
+        for (String type : List.of("ShopOut", "ShopGraph", "ShopMain")) {
+            assertThat(compilation).generatedSourceFile("test." + type).contentsAsUtf8String()
+                    .isEqualTo(resource("golden/" + type + ".java.txt"));
+        }
+        assertThat(compilation).generatedFile(javax.tools.StandardLocation.CLASS_OUTPUT, "META-INF/seda/shop.json")
+                .contentsAsUtf8String().isEqualTo(resource("golden/shop.json"));
+    }
+
+    @Test
+    void anEmitThatDoesNotMatchItsTargetIsACompileError() {
+        String wrong = resource("sample/test/Shop.java")
+                .replace("out.order(packet.connection(), words[0], Integer.parseInt(words[1]));",
+                        "out.order(packet.connection(), Integer.parseInt(words[1]));");
+        Compilation compilation = javac().withProcessors(new SedaProcessor())
+                .compile(JavaFileObjects.forSourceString("test.Shop", wrong));
+        assertThat(compilation).failed();
+        assertThat(compilation).hadErrorContaining("method order in class test.ShopOut.Parse cannot be applied");
+    }
+
+    /** Another processor generates {@code test.Later} in the first round; seda waits for it. */
+    @SupportedAnnotationTypes("dev.seda.annotations.StageGraph")
+    static final class GeneratesLater extends AbstractProcessor {
+        private boolean done;
+
+        @Override
+        public SourceVersion getSupportedSourceVersion() {
+            return SourceVersion.latestSupported();
+        }
+
+        @Override
+        public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+            if (!done) {
+                done = true;
+                try (Writer w = processingEnv.getFiler().createSourceFile("test.Later").openWriter()) {
+                    w.write("package test; public record Later(String text) {}");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return false;
+        }
+    }
+
+    @Test
+    void waitsForEventTypesThatAnotherProcessorGenerates() {
+        JavaFileObject source = JavaFileObjects.forSourceString("test.Svc", """
+                package test;
+                import dev.seda.annotations.*;
+                import dev.seda.runtime.TcpPacket;
+                @StageGraph("later")
+                class Svc {
+                  @Stage @Listen @Emits("b") void a(TcpPacket p, SvcOut.A out) { out.b(new Later("x")); }
+                  @Stage void b(Later later) {}
+                }""");
+        Compilation compilation = javac().withProcessors(new SedaProcessor(), new GeneratesLater()).compile(source);
+        assertThat(compilation).succeeded();
+        assertThat(compilation).generatedSourceFile("test.SvcGraph").contentsAsUtf8String()
+                .contains("Stage<Later> b = graph.stage(");
+    }
+
+    @Test
+    void theGeneratedGraphServesARealConnection(@TempDir Path dir) throws Exception {
+        Path src = dir.resolve("src/test/Shop.java");
+        Files.createDirectories(src.getParent());
+        Files.writeString(src, resource("sample/test/Shop.java"));
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+        try (StandardJavaFileManager files = compiler.getStandardFileManager(null, null, StandardCharsets.UTF_8)) {
+            var task = compiler.getTask(null, files, null,
+                    List.of("-d", classes.toString(), "-classpath", System.getProperty("java.class.path")), null,
+                    files.getJavaFileObjects(src));
+            task.setProcessors(List.of(new SedaProcessor()));
+            assertTrue(task.call(), "the sample compiles");
+        }
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
+                getClass().getClassLoader())) {
+            Class<?> shop = loader.loadClass("test.Shop");
+            Class<?> factory = loader.loadClass("test.ShopGraph");
+            dev.seda.runtime.Config config = dev.seda.runtime.Config.empty().with("port", "0");
+            Object service = shop.getConstructor(dev.seda.runtime.Config.class).newInstance(config);
+            var graph = (dev.seda.runtime.SedaGraph) factory
+                    .getMethod("create", shop, dev.seda.runtime.Config.class).invoke(null, service, config);
+            graph.start();
+            try (Socket socket = new Socket("127.0.0.1", graph.listenAddress("parse").getPort())) {
+                socket.setSoTimeout(5000);
+                OutputStream out = socket.getOutputStream();
+                out.write("apple 3\n".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                        StandardCharsets.UTF_8));
+                assertEquals("ok 3 apple", in.readLine());
+                out.write("pear 1\n".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                assertEquals("ok 1 pear", in.readLine());
+            } finally {
+                assertTrue(graph.stop(Duration.ofSeconds(5)), "drained");
+            }
+            @SuppressWarnings("unchecked")
+            List<String> audit = (List<String>) shop.getField("AUDIT").get(null);
+            assertEquals(Set.of("parsed apple 3", "ordered apple", "parsed pear 1", "ordered pear"), Set.copyOf(audit));
+            assertEquals(2, graph.stage("order").metrics().handled());
+        }
+    }
+}

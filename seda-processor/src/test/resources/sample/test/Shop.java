@@ -1,0 +1,44 @@
+package test;
+
+import dev.seda.annotations.Emits;
+import dev.seda.annotations.Listen;
+import dev.seda.annotations.QueueFull;
+import dev.seda.annotations.Stage;
+import dev.seda.annotations.StageGraph;
+import dev.seda.runtime.Config;
+import dev.seda.runtime.TcpConnection;
+import dev.seda.runtime.TcpPacket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A line protocol: "item quantity\n" orders, answered with "ok\n", every line audited in batches. */
+@StageGraph("shop")
+public final class Shop {
+    public static final List<String> AUDIT = new CopyOnWriteArrayList<>();
+
+    public Shop(Config config) {}
+
+    @Stage(threads = "1", queue = 256)
+    @Listen(port = 9000)
+    @Emits({"order", "audit"})
+    void parse(TcpPacket packet, ShopOut.Parse out) {
+        for (String line : new String(packet.bytes(), StandardCharsets.UTF_8).split("\n")) {
+            String[] words = line.trim().split(" ");
+            out.order(packet.connection(), words[0], Integer.parseInt(words[1]));
+            out.audit("parsed " + line.trim());
+        }
+    }
+
+    @Stage(threads = "1..2", whenFull = QueueFull.BLOCK, blockMillis = 50)
+    @Emits("audit")
+    void order(TcpConnection connection, String item, int quantity, ShopOut.Order out) {
+        connection.write(("ok " + quantity + " " + item + "\n").getBytes(StandardCharsets.UTF_8));
+        out.audit("ordered " + item);
+    }
+
+    @Stage(batch = "1..32", whenFull = QueueFull.DROP_OLDEST)
+    void audit(List<String> lines) {
+        AUDIT.addAll(lines);
+    }
+}
