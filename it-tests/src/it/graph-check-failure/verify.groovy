@@ -1,0 +1,8 @@
+// The plugin fails the build in process-classes, listing every problem with where and how to fix it.
+def log = new File(basedir, 'build.log').text
+assert log.contains('[SedaUnboundedQueue] graph leaky, stage read at com.example.Leaky#read (com/example/Leaky.java:13)')
+assert log.contains('[SedaUnreachableStage] graph leaky, stage orphan at com.example.Leaky#orphan (com/example/Leaky.java:21)')
+assert log.contains('Hint: give it a capacity')
+assert log.contains('seda-maven-plugin') && log.contains(':check')
+assert !new File(basedir, 'target/leaky-1.0.jar').exists() : 'the build stopped before packaging'
+return true
