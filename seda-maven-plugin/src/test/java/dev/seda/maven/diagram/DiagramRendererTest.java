@@ -1,0 +1,36 @@
+package dev.seda.maven.diagram;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.seda.maven.Fixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DiagramRendererTest {
+
+    @Test
+    void writesFourFilesPerGraph(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("target/seda");
+        List<Path> written = new DiagramRenderer().write(List.of(Fixtures.haboob(), Fixtures.twoStages()), out);
+        assertEquals(List.of(out.resolve("haboob.svg"), out.resolve("haboob.html"), out.resolve("haboob.dot"),
+                out.resolve("haboob.mmd"), out.resolve("tiny.svg"), out.resolve("tiny.html"), out.resolve("tiny.dot"),
+                out.resolve("tiny.mmd")), written);
+        for (Path p : written) {
+            assertEquals(true, Files.size(p) > 0, p.toString());
+        }
+        byte[] first = Files.readAllBytes(out.resolve("haboob.svg"));
+        new DiagramRenderer().write(List.of(Fixtures.haboob()), out);
+        assertArrayEquals(first, Files.readAllBytes(out.resolve("haboob.svg")));
+    }
+
+    @Test
+    void graphNamesBecomeSafeFileNames() {
+        assertEquals("haboob", DiagramRenderer.fileName("haboob"));
+        assertEquals("a_b_c", DiagramRenderer.fileName("a/b\\c"));
+        assertEquals("_..", DiagramRenderer.fileName(".."));
+    }
+}
