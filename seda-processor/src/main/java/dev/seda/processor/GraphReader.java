@@ -14,10 +14,10 @@ import dev.seda.graph.StageGraphModel.SourceLocation;
 import dev.seda.graph.StageGraphModel.StageNode;
 import dev.seda.graph.StageKind;
 import dev.seda.processor.GraphSpec.StageSpec;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -335,21 +335,36 @@ final class GraphReader {
     }
 
     /**
-     * Sources first, then breadth-first along the edges, then the rest in declaration order: the runtime
-     * starts and drains stages in this order, so upstream stages drain into downstream ones.
+     * A topological order: a stage comes after every stage that emits to it, listeners first, ties in
+     * declaration order; in a cycle the earliest declared stage goes first. The runtime drains stages
+     * in this order, so nothing is emitted into a stage that has already been drained, and the
+     * diagram lays the graph out left to right in it.
      */
     private static List<StageDraft> creationOrder(Map<String, StageDraft> drafts) {
-        Map<String, StageDraft> ordered = new LinkedHashMap<>();
-        Deque<StageDraft> todo = new ArrayDeque<>();
-        drafts.values().stream().filter(d -> d.listenPort != null).forEach(todo::add);
-        while (!todo.isEmpty()) {
-            StageDraft d = todo.poll();
-            if (ordered.putIfAbsent(d.name, d) == null) {
-                d.targets.forEach(t -> todo.add(drafts.get(t)));
+        List<StageDraft> candidates = new ArrayList<>();
+        drafts.values().stream().filter(d -> d.listenPort != null).forEach(candidates::add);
+        drafts.values().stream().filter(d -> d.listenPort == null).forEach(candidates::add);
+        Map<String, Integer> inDegree = new HashMap<>();
+        for (StageDraft d : drafts.values()) {
+            for (String target : new LinkedHashSet<>(d.targets)) {
+                if (!target.equals(d.name)) {
+                    inDegree.merge(target, 1, Integer::sum);
+                }
             }
         }
-        drafts.values().forEach(d -> ordered.putIfAbsent(d.name, d));
-        return List.copyOf(ordered.values());
+        List<StageDraft> ordered = new ArrayList<>();
+        while (!candidates.isEmpty()) {
+            StageDraft next = candidates.stream()
+                    .filter(d -> inDegree.getOrDefault(d.name, 0) == 0)
+                    .findFirst()
+                    .orElse(candidates.get(0)); // a cycle: break it at the earliest stage
+            candidates.remove(next);
+            ordered.add(next);
+            for (String target : new LinkedHashSet<>(next.targets)) {
+                inDegree.merge(target, -1, Integer::sum);
+            }
+        }
+        return ordered;
     }
 
     /**

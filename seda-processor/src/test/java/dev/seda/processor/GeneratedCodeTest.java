@@ -73,6 +73,36 @@ class GeneratedCodeTest {
         assertThat(compilation).hadErrorContaining("method order in class test.ShopOut.Parse cannot be applied");
     }
 
+    @Test
+    void createsStagesUpstreamFirstSoThatDrainingLosesNothing() {
+        JavaFileObject source = JavaFileObjects.forSourceString("test.Web", """
+                package test;
+                import dev.seda.annotations.*;
+                import dev.seda.runtime.TcpPacket;
+                @StageGraph("web")
+                class Web {
+                  @Stage void reply(String text) {}
+                  @Stage @Emits("reply") void readFile(Integer id, WebOut.ReadFile out) {}
+                  @Stage @Emits({"reply", "readFile"}) void lookup(Long id, WebOut.Lookup out) {}
+                  @Stage @Listen @Emits({"reply", "lookup"}) void parse(TcpPacket p, WebOut.Parse out) {}
+                }""");
+        Compilation compilation = javac().withProcessors(new SedaProcessor()).compile(source);
+        assertThat(compilation).succeeded();
+        String factory = compilation.generatedSourceFile("test.WebGraph").orElseThrow().getName();
+        String code;
+        try {
+            code = compilation.generatedSourceFile("test.WebGraph").orElseThrow().getCharContent(true).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> order = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("> (\\w+) = graph\\.stage\\(").matcher(code);
+        while (m.find()) {
+            order.add(m.group(1));
+        }
+        assertEquals(List.of("parse", "lookup", "readFile", "reply"), order, factory);
+    }
+
     /** Another processor generates {@code test.Later} in the first round; seda waits for it. */
     @SupportedAnnotationTypes("dev.seda.annotations.StageGraph")
     static final class GeneratesLater extends AbstractProcessor {

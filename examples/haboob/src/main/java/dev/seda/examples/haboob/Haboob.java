@@ -45,7 +45,8 @@ public final class Haboob {
     @Emits({"lookup", "reply"})
     void parse(TcpPacket packet, HaboobOut.Parse out) {
         TcpConnection connection = packet.connection();
-        if (!(connection.attachment() instanceof HttpParser parser)) {
+        HttpParser parser = (HttpParser) connection.attachment();
+        if (parser == null) {
             parser = new HttpParser();
             connection.attach(parser);
         }
