@@ -88,6 +88,9 @@ public final class GraphRules {
 
     private static void checkSettings(StageGraphModel graph, List<Problem> problems) {
         for (StageNode stage : graph.stages()) {
+            if (stage.kind() != StageKind.APPLICATION) {
+                continue; // the runtime's I/O stages have no queue or pool of the user's choosing
+            }
             String where = "stage " + stage.name() + " at " + stage.where();
             if (stage.unboundedQueue()) {
                 problems.add(new Problem("SedaUnboundedQueue", Severity.ERROR, graph.name(), where,

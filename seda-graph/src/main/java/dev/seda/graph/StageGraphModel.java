@@ -28,7 +28,10 @@ public record StageGraphModel(
         return stages.stream().filter(s -> s.name().equals(stageName)).findFirst();
     }
 
-    /** A stage of the graph. {@code handler} is {@code Class#method}; I/O stages have none. */
+    /**
+     * A stage of the graph. {@code handler} is {@code Class#method}; the runtime's I/O stages have no
+     * handler, no source location and no queue (capacity 0).
+     */
     public record StageNode(
             String name,
             StageKind kind,

@@ -18,8 +18,8 @@ class GraphRulesTest {
     }
 
     static StageNode source(String name) {
-        return new StageNode(name, StageKind.TCP_LISTEN, "dev.seda.runtime.TcpPacket", null, null, 1, 1, 64, "REJECT",
-                100, 1, 1, 8080);
+        return new StageNode(name, StageKind.TCP_LISTEN, "dev.seda.runtime.TcpPacket", null, null, 1, 1, 0, "REJECT",
+                0, 1, 1, 8080);
     }
 
     static StageGraphModel graph(List<StageNode> stages, List<Edge> edges) {

@@ -314,8 +314,9 @@ final class GraphReader {
             Stage stage = d.method.getAnnotation(Stage.class);
             if (d.listenPort != null) {
                 String source = "listen:" + d.name;
-                nodes.add(new StageNode(source, StageKind.TCP_LISTEN, TCP_PACKET, null, null, 1, 1,
-                        stage.queue(), stage.whenFull().name(), stage.blockMillis(), 1, 1, d.listenPort));
+                // The runtime's selector thread; it has no queue of its own and hands packets to the stage.
+                nodes.add(new StageNode(source, StageKind.TCP_LISTEN, TCP_PACKET, null, null, 1, 1, 0, "REJECT", 0,
+                        1, 1, d.listenPort));
                 edges.add(new Edge(source, d.name, TCP_PACKET));
             }
             StageNode node = new StageNode(d.name, StageKind.APPLICATION, d.eventType.toString(),

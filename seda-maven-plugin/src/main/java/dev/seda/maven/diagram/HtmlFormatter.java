@@ -89,8 +89,8 @@ public final class HtmlFormatter implements DiagramFormatter {
             } else {
                 cell(out, s.isSource() ? Labels.sourceLabel(s) : s.kind().label(), false);
                 cell(out, s.eventType(), true);
-                cell(out, s.threadsLabel(), true);
-                cell(out, Labels.queueLabel(s).substring("queue ".length()), true);
+                cell(out, s.isSource() ? "" : s.threadsLabel(), true);
+                cell(out, s.isSource() ? "" : Labels.queueLabel(s).substring("queue ".length()), true);
                 cell(out, s.handler() == null ? "" : s.handler(), true);
                 cell(out, Labels.location(s), true);
             }

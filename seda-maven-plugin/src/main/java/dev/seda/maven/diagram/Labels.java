@@ -43,6 +43,9 @@ public final class Labels {
 
     /** {@code queue 4096, REJECT}; {@code queue 64, BLOCK 100 ms}; {@code queue unbounded, ...}. */
     public static String queueLabel(StageNode stage) {
+        if (stage.isSource()) {
+            return "queue none (I/O source)";
+        }
         String capacity = stage.unboundedQueue() ? "unbounded" : Integer.toString(stage.queueCapacity());
         String whenFull = stage.whenFull() == null ? "" : ", " + stage.whenFull();
         if ("BLOCK".equals(stage.whenFull())) {
@@ -83,9 +86,11 @@ public final class Labels {
             t.append("\nport: ").append(s.port());
         }
         t.append("\nevent: ").append(s.eventType());
-        t.append("\nthreads: ").append(s.threadsLabel());
-        t.append("\n").append(queueLabel(s));
-        t.append("\nbatch: ").append(s.minBatch()).append("..").append(s.maxBatch());
+        if (!s.isSource()) {
+            t.append("\nthreads: ").append(s.threadsLabel());
+            t.append("\n").append(queueLabel(s));
+            t.append("\nbatch: ").append(s.minBatch()).append("..").append(s.maxBatch());
+        }
         return t.toString();
     }
 
