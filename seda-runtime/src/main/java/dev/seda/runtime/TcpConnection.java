@@ -84,6 +84,9 @@ public final class TcpConnection {
 
     /** Closes once every queued write is flushed; later writes return {@code false}. */
     public void closeAfterWrites() {
+        if (!open.get()) {
+            return;  // nothing to flush; the selector thread may be gone
+        }
         closeRequested = true;
         layer.requestFlush(this);
     }

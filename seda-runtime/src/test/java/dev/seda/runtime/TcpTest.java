@@ -299,4 +299,49 @@ class TcpTest {
         });
         assertThrows(IllegalStateException.class, () -> g.listenAddress("in"));
     }
+
+    @Test
+    void portInUseFailsStartAndLeavesNothingRunning() throws Exception {
+        java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        cleanup.add(taken);
+        SedaGraph.Builder b = SedaGraph.builder("busy");
+        Stage<TcpPacket> in = b.stage(StageSettings.of("in"));
+        SedaGraph g = b.handler(in, p -> { }).listen(in, "127.0.0.1", taken.getLocalPort()).build();
+        cleanup.add(g);
+        java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class, g::start);
+        assertTrue(e.getMessage().contains("stage 'in' cannot listen on 127.0.0.1:" + taken.getLocalPort()), e.getMessage());
+        // The failed start stopped the graph: its stage is closed, its workers gone (see @AfterEach).
+        assertFalse(in.offer(new TcpPacket(new TcpConnection(null, 0, null, null, null, null), new byte[1])));
+    }
+
+    @Test
+    void runUntilShutdownAnnouncesListenersAndReturnsOnStop() throws Exception {
+        SedaGraph.Builder b = SedaGraph.builder("main");
+        Stage<TcpPacket> in = b.stage(StageSettings.of("in"));
+        SedaGraph g = b.handler(in, p -> p.connection().write(p.bytes())).listen(in, "127.0.0.1", 0).build();
+        cleanup.add(g);
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.out;
+        System.setOut(new java.io.PrintStream(captured, true, US_ASCII));
+        try {
+            Thread main = new Thread(() -> {
+                try {
+                    g.runUntilShutdown(Duration.ofSeconds(2));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            main.start();
+            await(() -> captured.size() > 0, "the start line");
+            Thread.sleep(100);
+            assertTrue(main.isAlive(), "blocks while running");
+            assertTrue(g.stop(Duration.ofSeconds(2)));
+            main.join(2_000);
+            assertFalse(main.isAlive());
+        } finally {
+            System.setOut(original);
+        }
+        String printed = captured.toString(US_ASCII);
+        assertTrue(printed.matches("seda graph main started; in listening on 127\\.0\\.0\\.1:[1-9][0-9]*\\R"), printed);
+    }
 }
