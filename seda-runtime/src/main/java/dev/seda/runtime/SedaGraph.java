@@ -288,7 +288,8 @@ public final class SedaGraph implements AutoCloseable {
          * A TCP listen/read source feeding {@code stage}; port 0 picks a free port. Every read is
          * offered from the graph's one selector thread: if the stage rejects it, that connection is
          * closed. Prefer REJECT for a listening stage, since a BLOCK wait stalls all of the graph's
-         * TCP I/O for up to the block timeout.
+         * TCP I/O for up to the block timeout. A connection's packets are offered in read order;
+         * with more than one thread, the stage may handle two of them at once.
          */
         public Builder listen(Stage<TcpPacket> stage, String host, int port) {
             checkOwn(stage);
