@@ -73,13 +73,13 @@ public final class SedaGraph implements AutoCloseable {
             for (Stage<?> s : stages) {
                 s.start();
             }
-        }
-        if (tcp != null) {
-            try {
-                tcp.start();
-            } catch (IOException e) {
-                stop(Duration.ofSeconds(1));
-                throw new UncheckedIOException("graph '" + name + "' cannot start: " + e.getMessage(), e);
+            if (tcp != null) {
+                try {
+                    tcp.start();
+                } catch (IOException e) {
+                    stop(Duration.ofSeconds(1));
+                    throw new UncheckedIOException("graph '" + name + "' cannot start: " + e.getMessage(), e);
+                }
             }
         }
     }
@@ -284,7 +284,13 @@ public final class SedaGraph implements AutoCloseable {
             return this;
         }
 
-        /** A TCP listen/read source feeding {@code stage}; port 0 picks a free port. */
+        /**
+         * A TCP listen/read source feeding {@code stage}; port 0 picks a free port. Every read is
+         * offered from the graph's one selector thread: if the stage rejects it, that connection is
+         * closed. Prefer REJECT for a listening stage, since a BLOCK wait stalls all of the graph's
+         * TCP I/O for up to the block timeout. A connection's packets are offered in read order;
+         * with more than one thread, the stage may handle two of them at once.
+         */
         public Builder listen(Stage<TcpPacket> stage, String host, int port) {
             checkOwn(stage);
             Objects.requireNonNull(host, "host");

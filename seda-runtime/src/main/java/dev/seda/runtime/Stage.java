@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * A stage: a bounded queue, admission by {@link WhenFull}, and a pool of worker threads running the
@@ -286,7 +287,7 @@ public final class Stage<E> implements Sink<E> {
         shutdown = true;
     }
 
-    private static boolean awaitZero(java.util.function.BooleanSupplier done, long deadlineNanos) {
+    private static boolean awaitZero(BooleanSupplier done, long deadlineNanos) {
         // Polling is fine here: it runs only during stop and costs a wake-up per half millisecond.
         while (!done.getAsBoolean()) {
             if (System.nanoTime() - deadlineNanos >= 0 || Thread.currentThread().isInterrupted()) {

@@ -13,6 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One accepted TCP connection. Thread-safe: any thread may write or close; the graph's selector
  * thread does the actual socket I/O.
+ *
+ * <p>When the peer closes its side (EOF), what is already queued is flushed and the connection
+ * closes; later writes return {@code false}. Half-closed connections are not kept open.
  */
 public final class TcpConnection {
     private final TcpLayer layer;
@@ -84,6 +87,9 @@ public final class TcpConnection {
 
     /** Closes once every queued write is flushed; later writes return {@code false}. */
     public void closeAfterWrites() {
+        if (!open.get()) {
+            return;  // nothing to flush; the selector thread may be gone
+        }
         closeRequested = true;
         layer.requestFlush(this);
     }
