@@ -37,7 +37,7 @@ public final class Shop {
         out.audit("ordered " + item);
     }
 
-    @Stage(batch = "1..32", whenFull = QueueFull.DROP_OLDEST)
+    @Stage(batch = "1..32", whenFull = QueueFull.DROP_OLDEST, sink = true)
     void audit(List<String> lines) {
         AUDIT.addAll(lines);
     }

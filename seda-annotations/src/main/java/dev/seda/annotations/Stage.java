@@ -39,6 +39,13 @@ public @interface Stage {
     /** With {@link QueueFull#BLOCK}: how long an emit waits for room before it is rejected. */
     long blockMillis() default 100;
 
+    /**
+     * Declares that this stage's output intentionally leaves the graph: it writes a reply, stores or
+     * logs, so having no {@link Emits} is not a mistake. The Maven plugin reports a stage that emits
+     * nothing and is not a sink ({@code SedaDeadEnd}).
+     */
+    boolean sink() default false;
+
     /** Events per handler call, {@code "n"} or {@code "min..max"}; more than 1 needs a {@code List} parameter. */
     String batch() default "1";
 }

@@ -124,6 +124,13 @@ public final class GraphRules {
             }
         }
         for (StageNode stage : graph.stages()) {
+            if (stage.kind() == StageKind.APPLICATION && !stage.sink() && !next.containsKey(stage.name())) {
+                problems.add(new Problem("SedaDeadEnd", Severity.ERROR, graph.name(),
+                        "stage " + stage.name() + " at " + stage.where(),
+                        "emits to no stage, and is not declared a sink, so its events seem to go nowhere.",
+                        "add @Emits naming where its output goes, or declare @Stage(sink = true) if it"
+                                + " intentionally ends the path (writes a reply, stores, logs)."));
+            }
             if (!reached.contains(stage.name())) {
                 problems.add(new Problem("SedaUnreachableStage", Severity.ERROR, graph.name(),
                         "stage " + stage.name() + " at " + stage.where(),

@@ -30,7 +30,9 @@ public record StageGraphModel(
 
     /**
      * A stage of the graph. {@code handler} is {@code Class#method}; the runtime's I/O stages have no
-     * handler, no source location and no queue (capacity 0).
+     * handler, no source location and no queue (capacity 0). {@code sink} declares that the stage's
+     * output intentionally leaves the graph (it writes a reply, stores, logs); {@code port} is a
+     * listener's default port.
      */
     public record StageNode(
             String name,
@@ -45,6 +47,7 @@ public record StageGraphModel(
             long blockMillis,
             int minBatch,
             int maxBatch,
+            boolean sink,
             Integer port) {
 
         public boolean isSource() {

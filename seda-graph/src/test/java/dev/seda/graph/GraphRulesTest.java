@@ -14,12 +14,12 @@ class GraphRulesTest {
 
     static StageNode stage(String name, String eventType) {
         return new StageNode(name, StageKind.APPLICATION, eventType, "demo.Svc#" + name,
-                new SourceLocation("demo/Svc.java", 10), 1, 2, 64, "REJECT", 100, 1, 1, null);
+                new SourceLocation("demo/Svc.java", 10), 1, 2, 64, "REJECT", 100, 1, 1, true, null);
     }
 
     static StageNode source(String name) {
         return new StageNode(name, StageKind.TCP_LISTEN, "dev.seda.runtime.TcpPacket", null, null, 1, 1, 0, "REJECT",
-                0, 1, 1, 8080);
+                0, 1, 1, false, 8080);
     }
 
     static StageGraphModel graph(List<StageNode> stages, List<Edge> edges) {
@@ -71,9 +71,22 @@ class GraphRulesTest {
     void reportsUnboundedQueuesAndBadThreadBounds() {
         StageNode a = stage("a", "P");
         StageNode unbounded = new StageNode("a", a.kind(), a.eventType(), a.handler(), a.source(), 3, 2,
-                Integer.MAX_VALUE, "REJECT", 100, 1, 1, null);
+                Integer.MAX_VALUE, "REJECT", 100, 1, 1, true, null);
         var g = graph(List.of(source("listen:a"), unbounded), List.of(new Edge("listen:a", "a", "P")));
         assertEquals(List.of("SedaUnboundedQueue", "SedaThreadBounds"), ids(GraphRules.check(g)));
+    }
+
+    @Test
+    void reportsAStageWhoseOutputGoesNowhereUnlessItIsASink() {
+        StageNode a = stage("a", "P");
+        StageNode deadEnd = new StageNode("a", a.kind(), a.eventType(), a.handler(), a.source(), 1, 1, 64, "REJECT",
+                100, 1, 1, false, null);
+        var g = graph(List.of(source("listen:a"), deadEnd), List.of(new Edge("listen:a", "a", "P")));
+        List<Problem> problems = GraphRules.check(g);
+        assertEquals(List.of("SedaDeadEnd"), ids(problems));
+        assertTrue(problems.get(0).format().contains("@Stage(sink = true)"), problems.get(0).format());
+        assertEquals(List.of(), GraphRules.check(graph(List.of(source("listen:a"), a),
+                List.of(new Edge("listen:a", "a", "P")))), "a declared sink is fine");
     }
 
     @Test

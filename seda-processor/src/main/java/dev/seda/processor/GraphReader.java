@@ -6,6 +6,7 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.WildcardTypeName;
 import dev.seda.annotations.Emits;
 import dev.seda.annotations.Listen;
+import dev.seda.annotations.QueueFull;
 import dev.seda.annotations.Stage;
 import dev.seda.annotations.StageGraph;
 import dev.seda.graph.StageGraphModel;
@@ -236,6 +237,11 @@ final class GraphReader {
                     "add a last parameter '" + expectedEmitter + " out'; seda generates that type.");
         }
 
+        if (stage.sink() && !targets.isEmpty()) {
+            diagnostics.error(method, "SedaSinkEmits", quoted + " is declared a sink but emits to " + targets + ".",
+                    "remove sink = true, or remove @Emits.");
+        }
+
         StageDraft draft = new StageDraft();
         draft.method = method;
         draft.name = name;
@@ -295,6 +301,18 @@ final class GraphReader {
                         "declare it as void " + name + "(TcpPacket packet"
                                 + (targets.isEmpty() ? "" : ", " + expectedEmitter + " out") + ").");
             }
+            if (draft.threads != null && draft.threads.max() > 1) {
+                diagnostics.error(method, "SedaListenThreads", quoted + " is fed by @Listen with up to "
+                                + draft.threads.max() + " threads, which would handle one connection's packets"
+                                + " concurrently and out of order.",
+                        "use threads = \"1\" and emit whole messages to a stage with more threads.");
+            }
+            if (stage.whenFull() != QueueFull.REJECT) {
+                diagnostics.error(method, "SedaListenWhenFull", quoted + " is fed by @Listen with whenFull = "
+                                + stage.whenFull() + ": blocking would stall every connection's reads, and dropping"
+                                + " would cut bytes out of a stream.",
+                        "use whenFull = QueueFull.REJECT: the runtime closes a connection its stage cannot admit.");
+            }
             if (listen.port() < 0 || listen.port() > 65535) {
                 diagnostics.error(method, "SedaListenPort", quoted + " listens on port " + listen.port() + ".",
                         "use a port from 0 (any free port) to 65535.");
@@ -316,13 +334,13 @@ final class GraphReader {
                 String source = "listen:" + d.name;
                 // The runtime's selector thread; it has no queue of its own and hands packets to the stage.
                 nodes.add(new StageNode(source, StageKind.TCP_LISTEN, TCP_PACKET, null, null, 1, 1, 0, "REJECT", 0,
-                        1, 1, d.listenPort));
+                        1, 1, false, d.listenPort));
                 edges.add(new Edge(source, d.name, TCP_PACKET));
             }
             StageNode node = new StageNode(d.name, StageKind.APPLICATION, d.eventType.toString(),
                     type.getQualifiedName() + "#" + d.method.getSimpleName(), locator.locate(d.method),
                     d.threads.min(), d.threads.max(), stage.queue(), stage.whenFull().name(), stage.blockMillis(),
-                    d.batchBounds.min(), d.batchBounds.max(), null);
+                    d.batchBounds.min(), d.batchBounds.max(), stage.sink(), null);
             nodes.add(node);
             for (String target : d.targets) {
                 edges.add(new Edge(d.name, target, drafts.get(target).eventType.toString()));

@@ -127,6 +127,22 @@ class DiagnosticsTest {
                           @Stage @Listen(port = 70000)
                           void a(TcpPacket p) {}
                         }"""),
+                Arguments.of("SedaSinkEmits", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage(sink = true) @Listen @Emits("b")
+                          void a(TcpPacket p, SvcOut.A out) {}
+                          @Stage(sink = true) void b(String s) {}
+                        }"""),
+                Arguments.of("SedaListenThreads", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage(threads = "1..4", sink = true) @Listen
+                          void a(TcpPacket p) {}
+                        }"""),
+                Arguments.of("SedaListenWhenFull", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage(whenFull = QueueFull.BLOCK, sink = true) @Listen
+                          void a(TcpPacket p) {}
+                        }"""),
                 Arguments.of("SedaStageName", 10, """
                         @StageGraph("g") class Svc {
                           @Stage(name = "not-an-identifier")

@@ -50,10 +50,23 @@ class GeneratedCodeTest {
         return JavaFileObjects.forSourceString("test.Shop", resource("sample/test/Shop.java"));
     }
 
+    /**
+     * Compares the generated files with src/test/resources/golden. After an intended change, rewrite
+     * them with {@code ./mvnw test -pl seda-processor -Dseda.updateGolden=true} and review the diff.
+     */
     @Test
     void generatesTheGoldenFiles() throws IOException {
         Compilation compilation = javac().withProcessors(new SedaProcessor()).compile(shop());
         assertThat(compilation).succeededWithoutWarnings();
+        if (Boolean.getBoolean("seda.updateGolden")) {
+            Path golden = Path.of("src/test/resources/golden");
+            for (String type : List.of("ShopOut", "ShopGraph", "ShopMain")) {
+                Files.writeString(golden.resolve(type + ".java.txt"), compilation.generatedSourceFile("test." + type)
+                        .orElseThrow().getCharContent(true));
+            }
+            Files.writeString(golden.resolve("shop.json"), compilation.generatedFile(
+                    javax.tools.StandardLocation.CLASS_OUTPUT, "META-INF/seda/shop.json").orElseThrow().getCharContent(true));
+        }
         for (String type : List.of("ShopOut", "ShopGraph", "ShopMain")) {
             assertThat(compilation).generatedSourceFile("test." + type).contentsAsUtf8String()
                     .isEqualTo(resource("golden/" + type + ".java.txt"));

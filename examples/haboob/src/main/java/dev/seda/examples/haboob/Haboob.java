@@ -105,7 +105,7 @@ public final class Haboob {
         out.reply(connection, response);
     }
 
-    @Stage(threads = "1", queue = 4096)
+    @Stage(threads = "1", queue = 4096, sink = true) // the response leaves through the connection
     void reply(TcpConnection connection, HttpResponse response) {
         connection.write(response.encode());
         if (!response.keepAlive()) {

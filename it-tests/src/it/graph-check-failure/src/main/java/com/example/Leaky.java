@@ -15,7 +15,7 @@ public class Leaky {
     @Emits("store")
     void read(TcpPacket packet, LeakyOut.Read out) {}
 
-    @Stage
+    @Stage(sink = true)
     void store(String line) {}
 
     @Stage

@@ -27,7 +27,7 @@ public class Greeter {
         out.reply(connection, "hello, " + name + "\n");
     }
 
-    @Stage
+    @Stage(sink = true)
     void reply(TcpConnection connection, String text) {
         connection.write(text.getBytes(StandardCharsets.UTF_8));
     }
