@@ -187,6 +187,17 @@ class DiagnosticsTest {
                         }"""));
     }
 
+    @org.junit.jupiter.api.Test
+    void twoClassesCannotClaimTheSameGraphName() {
+        JavaFileObject one = JavaFileObjects.forSourceString("test.One", HEADER + "@StageGraph(\"shop\") class One { @Stage(sink = true) @Listen void a(TcpPacket p) {} }");
+        JavaFileObject two = JavaFileObjects.forSourceString("test.Two", HEADER
+                + "@StageGraph(\"shop\") class Two { @Stage(sink = true) @Listen void b(TcpPacket p) {} }");
+        Compilation compilation = javac().withProcessors(new SedaProcessor()).compile(one, two);
+        assertThat(compilation).failed();
+        assertThat(compilation).hadErrorContaining("[SedaDuplicateGraph] graph name 'shop' is already used by test.One")
+                .inFile(two).onLine(8);
+    }
+
     @ParameterizedTest(name = "{0} on line {1}")
     @MethodSource("cases")
     void reportsTheMistakeOnTheOffendingElement(String id, int line, String body) {
