@@ -23,4 +23,12 @@ import java.lang.annotation.Target;
 public @interface StageGraph {
     /** The graph's name: lower-case letters, digits and dashes; names the descriptor and the diagram. */
     String value();
+
+    /**
+     * Parts of the same graph compiled in other modules (classes on the class path, annotated with the
+     * same graph name): this class's stages may emit to theirs, and the generated factory and main
+     * run them all as one graph. A graph spans modules this way; within one module, keep a graph's
+     * stages in one class.
+     */
+    Class<?>[] includes() default {};
 }

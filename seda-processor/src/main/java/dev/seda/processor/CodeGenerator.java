@@ -65,7 +65,7 @@ final class CodeGenerator {
                 .addAnnotation(GENERATED)
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
-        for (StageSpec stage : graph.stages()) {
+        for (StageSpec stage : ownStages()) {
             if (!stage.targets().isEmpty()) {
                 out.addType(emitter(stage));
             }
@@ -99,13 +99,14 @@ final class CodeGenerator {
                 .addModifiers(Modifier.PUBLIC)
                 .returns(TypeName.BOOLEAN);
         List<String> args = new ArrayList<>();
-        for (VariableElement input : target.inputs()) {
-            TypeName type = TypeName.get(input.asType());
+        for (int i = 0; i < target.inputs().size(); i++) {
+            TypeName type = TypeName.get(target.inputs().get(i).asType());
             if (target.batch()) {
                 type = target.eventType(); // a batch stage is offered one event at a time
             }
-            method.addParameter(ParameterSpec.builder(type, input.getSimpleName().toString()).build());
-            args.add(input.getSimpleName().toString());
+            String parameter = target.inputNames().get(i);
+            method.addParameter(ParameterSpec.builder(type, parameter).build());
+            args.add(parameter);
         }
         if (target.hasRecord()) {
             method.addStatement("return $N.offer(new $T($L))", name, target.eventType(), String.join(", ", args));
@@ -117,6 +118,10 @@ final class CodeGenerator {
 
     // ---- <Class>Graph -----------------------------------------------------------------------------
 
+    private List<StageSpec> ownStages() {
+        return graph.stages().stream().filter(s -> s.owner().equals(graph.type())).toList();
+    }
+
     private JavaFile factory() {
         ClassName service = graph.serviceClass();
         TypeSpec.Builder type = TypeSpec.classBuilder(graph.generated("Graph"))
@@ -127,19 +132,23 @@ final class CodeGenerator {
                 .addField(FieldSpec.builder(String.class, "NAME", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
                         .initializer("$S", graph.model().name())
                         .build());
-        for (StageSpec stage : graph.stages()) {
+        for (StageSpec stage : ownStages()) {
             if (stage.hasRecord()) {
                 type.addType(eventRecord(stage));
             }
         }
         type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+        return file(type.addMethod(create()).addMethod(bind()).build());
+    }
 
+    /** Declares every stage of the graph, in topological order, then lets each part bind its handlers. */
+    private MethodSpec create() {
         MethodSpec.Builder create = MethodSpec.methodBuilder("create")
                 .addJavadoc("Builds the graph around {@code service}. Listener host and port come from {@code config}\n")
                 .addJavadoc("($L), else from {@code @Listen}.\n", listenOptions())
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .returns(SEDA_GRAPH)
-                .addParameter(service, "service")
+                .addParameter(graph.serviceClass(), "service")
                 .addParameter(CONFIG, "config")
                 .addStatement("$T.Builder graph = $T.builder(NAME)", SEDA_GRAPH, SEDA_GRAPH);
         for (StageSpec stage : graph.stages()) {
@@ -147,15 +156,15 @@ final class CodeGenerator {
                     local(stage), settings(stage.node()));
         }
         create.addCode("\n");
-        for (StageSpec stage : graph.stages()) {
-            if (!stage.targets().isEmpty()) {
-                ClassName emitter = graph.generated("Out").nestedClass(stage.capitalized());
-                create.addStatement("$T $N = new $T($L)", emitter, stage.node().name() + "Out", emitter,
-                        String.join(", ", stage.targets().stream().map(t -> local(graph.stage(t))).toList()));
+        for (GraphSpec.Part part : graph.parts()) {
+            CodeBlock instance = part == graph.own() ? CodeBlock.of("service")
+                    : CodeBlock.of("new $T($L)", ClassName.get(part.type()), part.configConstructor() ? "config" : "");
+            String stages = String.join(", ", part.bindStages().stream().map(n -> local(graph.stage(n))).toList());
+            if (part == graph.own()) {
+                create.addStatement("bind(graph, service, $L)", stages);
+            } else {
+                create.addStatement("$T.bind(graph, $L, $L)", GraphSpec.generated(part.type(), "Graph"), instance, stages);
             }
-        }
-        for (StageSpec stage : graph.stages()) {
-            create.addStatement(handler(stage));
         }
         List<StageSpec> listeners = graph.listeners();
         for (StageSpec stage : listeners) {
@@ -163,8 +172,35 @@ final class CodeGenerator {
             create.addStatement("graph.listen($N, config.string($S, $S), config.integer($S, $L))",
                     local(stage), prefix + "host", stage.listenHost(), prefix + "port", stage.listenPort());
         }
-        create.addStatement("return graph.build()");
-        return file(type.addMethod(create.build()).build());
+        return create.addStatement("return graph.build()").build();
+    }
+
+    /**
+     * Builds this class's emitters and sets its stages' handlers. Graphs that include this class from
+     * another module call it too, with stages they declared.
+     */
+    private MethodSpec bind() {
+        MethodSpec.Builder bind = MethodSpec.methodBuilder("bind")
+                .addJavadoc("Sets the handlers of $T's stages, whose emitters send to the given stages.\n",
+                        graph.serviceClass())
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addParameter(ClassName.get(RUNTIME, "SedaGraph", "Builder"), "graph")
+                .addParameter(graph.serviceClass(), "service");
+        for (String name : graph.own().bindStages()) {
+            StageSpec stage = graph.stage(name);
+            bind.addParameter(ParameterizedTypeName.get(STAGE, stage.eventType()), local(stage));
+        }
+        for (StageSpec stage : ownStages()) {
+            if (!stage.targets().isEmpty()) {
+                ClassName emitter = graph.generated("Out").nestedClass(stage.capitalized());
+                bind.addStatement("$T $N = new $T($L)", emitter, stage.node().name() + "Out", emitter,
+                        String.join(", ", stage.targets().stream().map(t -> local(graph.stage(t))).toList()));
+            }
+        }
+        for (StageSpec stage : ownStages()) {
+            bind.addStatement(handler(stage));
+        }
+        return bind.build();
     }
 
     private String listenOptions() {
@@ -247,7 +283,7 @@ final class CodeGenerator {
                 .beginControlFlow("try")
                 .addStatement("config = $T.fromArgs(args)", CONFIG)
                 .addStatement("graph = $T.create(new $T($L), config)", graph.generated("Graph"), service,
-                        graph.configConstructor() ? "config" : "")
+                        graph.own().configConstructor() ? "config" : "")
                 .nextControlFlow("catch ($T e)", IllegalArgumentException.class)
                 .addComment("a bad option or setting: say what, not a stack trace")
                 .addStatement("$T.err.println($S + e.getMessage())", System.class, graph.model().name() + ": ")

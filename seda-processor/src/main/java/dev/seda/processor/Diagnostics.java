@@ -16,8 +16,16 @@ final class Diagnostics {
         this.messager = messager;
     }
 
+    /** Counts errors without printing them: for parts of a graph that were compiled and checked elsewhere. */
+    static Diagnostics quiet() {
+        return new Diagnostics(null);
+    }
+
     void error(Element element, String id, String message, String hint) {
         errors++;
+        if (messager == null) {
+            return;
+        }
         messager.printMessage(Diagnostic.Kind.ERROR, "[" + id + "] " + message + " Hint: " + hint, element);
     }
 

@@ -11,7 +11,6 @@ import dev.seda.annotations.Stage;
 import dev.seda.annotations.StageGraph;
 import dev.seda.graph.StageGraphModel;
 import dev.seda.graph.StageGraphModel.Edge;
-import dev.seda.graph.StageGraphModel.SourceLocation;
 import dev.seda.graph.StageGraphModel.StageNode;
 import dev.seda.graph.StageKind;
 import dev.seda.processor.GraphSpec.StageSpec;
@@ -26,6 +25,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
@@ -70,63 +71,156 @@ final class GraphReader {
 
     Result read(TypeElement type) {
         int errorsBefore = diagnostics.errorCount();
-        String graphName = type.getAnnotation(StageGraph.class).value();
-        if (!GRAPH_NAME.matcher(graphName).matches()) {
-            diagnostics.error(type, "SedaGraphName", "graph name '" + graphName + "' is not valid.",
-                    "use lower-case letters, digits and dashes, starting with a letter, e.g. @StageGraph(\"haboob\").");
+        PartDraft own = readPart(type, diagnostics);
+        if (own == null) {
+            return Result.invalid();
         }
-        checkClassShape(type);
-        boolean configConstructor = checkConstructor(type);
+        List<PartDraft> included = new ArrayList<>();
+        readIncludes(own, included, new LinkedHashSet<>(List.of(type.getQualifiedName().toString())));
 
-        ClassName service = ClassName.get(type);
-        String outName = String.join("", service.simpleNames()) + "Out";
-        ClassName graphClass = ClassName.get(service.packageName(), String.join("", service.simpleNames()) + "Graph");
-
-        List<ExecutableElement> methods = ElementFilter.methodsIn(type.getEnclosedElements()).stream()
-                .filter(m -> m.getAnnotation(Stage.class) != null)
-                .toList();
-        if (methods.isEmpty()) {
-            diagnostics.error(type, "SedaEmptyGraph", "graph '" + graphName + "' has no @Stage methods.",
-                    "annotate the handler methods of " + type.getSimpleName() + " with @Stage.");
-        }
-
-        boolean deferred = false;
-        Map<String, StageDraft> drafts = new LinkedHashMap<>();
-        for (ExecutableElement method : methods) {
-            StageDraft draft = readStage(method, outName, graphClass);
-            if (draft == null) {
-                continue;
-            }
-            deferred |= draft.unresolved;
-            if (drafts.containsKey(draft.name)) {
-                diagnostics.error(method, "SedaDuplicateStage", "stage name '" + draft.name + "' is already used by "
-                                + drafts.get(draft.name).method.getSimpleName() + "() in graph '" + graphName + "'.",
-                        "give this stage another name with @Stage(name = \"...\").");
-            } else {
-                drafts.put(draft.name, draft);
+        Map<String, StageDraft> all = new LinkedHashMap<>(own.drafts);
+        for (PartDraft part : included) {
+            for (StageDraft d : part.drafts.values()) {
+                StageDraft clash = all.putIfAbsent(d.name, d);
+                if (clash != null) {
+                    diagnostics.error(clash.owner == type ? clash.method : type, "SedaDuplicateStage", "stage name '"
+                                    + d.name + "' is used by " + describe(clash) + " and by " + describe(d) + " in graph '"
+                                    + own.graphName + "'.",
+                            "give one of the stages another name with @Stage(name = \"...\").");
+                }
             }
         }
-        for (StageDraft draft : drafts.values()) {
+        for (StageDraft draft : own.drafts.values()) {
             Set<String> seen = new HashSet<>();
             for (String target : draft.targets) {
                 if (!seen.add(target)) {
                     diagnostics.error(draft.method, "SedaEmitsDuplicate", "@Emits names stage '" + target + "' twice.",
                             "name each target once.");
-                } else if (!drafts.containsKey(target)) {
+                } else if (!all.containsKey(target)) {
                     diagnostics.error(draft.method, "SedaEmitsUnknownStage", "stage '" + draft.name
-                                    + "' emits to '" + target + "', which is not a stage of graph '" + graphName
-                                    + "' (its stages: " + String.join(", ", drafts.keySet()) + ").",
-                            "fix the name in @Emits, or add a @Stage method named '" + target + "'.");
+                                    + "' emits to '" + target + "', which is not a stage of graph '" + own.graphName
+                                    + "' (its stages: " + String.join(", ", all.keySet()) + ").",
+                            "fix the name in @Emits, add a @Stage method named '" + target
+                                    + "', or include the class that has it with @StageGraph(includes = ...).");
                 }
             }
         }
         if (diagnostics.errorCount() > errorsBefore) {
             return Result.invalid();
         }
-        if (deferred) {
+        if (own.deferred) {
             return Result.later();
         }
-        return new Result(toSpec(type, graphName, drafts, configConstructor), false);
+        return new Result(toSpec(own, included, all), false);
+    }
+
+    /** One class's stages, read but not yet joined with the parts it includes. */
+    private static final class PartDraft {
+        TypeElement type;
+        String graphName;
+        boolean configConstructor;
+        boolean deferred;
+        Map<String, StageDraft> drafts = new LinkedHashMap<>();
+    }
+
+    private PartDraft readPart(TypeElement type, Diagnostics report) {
+        GraphReader reader = report == diagnostics ? this : new GraphReader(env, report);
+        int errorsBefore = report.errorCount();
+        PartDraft part = new PartDraft();
+        part.type = type;
+        part.graphName = type.getAnnotation(StageGraph.class).value();
+        if (!GRAPH_NAME.matcher(part.graphName).matches()) {
+            report.error(type, "SedaGraphName", "graph name '" + part.graphName + "' is not valid.",
+                    "use lower-case letters, digits and dashes, starting with a letter, e.g. @StageGraph(\"haboob\").");
+        }
+        reader.checkClassShape(type);
+        part.configConstructor = reader.checkConstructor(type);
+
+        ClassName service = ClassName.get(type);
+        String outName = String.join("", service.simpleNames()) + "Out";
+        ClassName graphClass = GraphSpec.generated(type, "Graph");
+        List<ExecutableElement> methods = ElementFilter.methodsIn(type.getEnclosedElements()).stream()
+                .filter(m -> m.getAnnotation(Stage.class) != null)
+                .toList();
+        if (methods.isEmpty()) {
+            report.error(type, "SedaEmptyGraph", "graph '" + part.graphName + "' has no @Stage methods.",
+                    "annotate the handler methods of " + type.getSimpleName() + " with @Stage.");
+        }
+        for (ExecutableElement method : methods) {
+            StageDraft draft = reader.readStage(method, outName, graphClass);
+            if (draft == null) {
+                continue;
+            }
+            draft.owner = type;
+            part.deferred |= draft.unresolved;
+            if (part.drafts.containsKey(draft.name)) {
+                report.error(method, "SedaDuplicateStage", "stage name '" + draft.name + "' is already used by "
+                                + part.drafts.get(draft.name).method.getSimpleName() + "() in graph '"
+                                + part.graphName + "'.",
+                        "give this stage another name with @Stage(name = \"...\").");
+            } else {
+                part.drafts.put(draft.name, draft);
+            }
+        }
+        return report.errorCount() > errorsBefore ? null : part;
+    }
+
+    /** Reads the parts {@code part} includes, and theirs, each once. */
+    private void readIncludes(PartDraft part, List<PartDraft> into, Set<String> seen) {
+        for (TypeElement include : includedTypes(part.type)) {
+            String name = include.getQualifiedName().toString();
+            if (!seen.add(name)) {
+                continue;
+            }
+            StageGraph graph = include.getAnnotation(StageGraph.class);
+            if (graph == null || !graph.value().equals(part.graphName)) {
+                diagnostics.error(part.type, "SedaIncludeOtherGraph", part.type.getSimpleName() + " includes " + name
+                                + ", which is " + (graph == null ? "not a @StageGraph class" : "part of graph '"
+                                + graph.value() + "'") + ", not of graph '" + part.graphName + "'.",
+                        "include only classes annotated @StageGraph(\"" + part.graphName + "\").");
+                continue;
+            }
+            if (locator.isSource(include)) {
+                diagnostics.error(part.type, "SedaIncludeSameModule", part.type.getSimpleName() + " includes " + name
+                                + ", which is compiled in the same module.",
+                        "keep a graph's stages of one module in one class; includes join parts from other modules.");
+                continue;
+            }
+            PartDraft included = readPart(include, Diagnostics.quiet());
+            if (included == null || included.deferred) {
+                diagnostics.error(part.type, "SedaIncludeInvalid", part.type.getSimpleName() + " includes " + name
+                                + ", whose stages this seda cannot read.",
+                        "rebuild the module of " + name + " with the same seda version.");
+                continue;
+            }
+            into.add(included);
+            readIncludes(included, into, seen);
+        }
+    }
+
+    /** The classes named in {@code @StageGraph(includes = ...)}, read as mirrors (they are not loaded). */
+    private static List<TypeElement> includedTypes(TypeElement type) {
+        List<TypeElement> types = new ArrayList<>();
+        for (AnnotationMirror mirror : type.getAnnotationMirrors()) {
+            if (!((TypeElement) mirror.getAnnotationType().asElement()).getQualifiedName()
+                    .contentEquals(StageGraph.class.getName())) {
+                continue;
+            }
+            mirror.getElementValues().forEach((key, value) -> {
+                if (key.getSimpleName().contentEquals("includes") && value.getValue() instanceof List<?> list) {
+                    for (Object item : list) {
+                        if (((AnnotationValue) item).getValue() instanceof DeclaredType declared) {
+                            types.add((TypeElement) declared.asElement());
+                        }
+                    }
+                }
+            });
+        }
+        return types;
+    }
+
+    private static String describe(StageDraft d) {
+        return d.owner.getQualifiedName() + "#" + d.method.getSimpleName();
     }
 
     private void checkClassShape(TypeElement type) {
@@ -168,6 +262,7 @@ final class GraphReader {
 
     /** What one method says, before the whole graph is known. */
     private static final class StageDraft {
+        TypeElement owner;
         ExecutableElement method;
         String name;
         List<VariableElement> inputs;
@@ -323,13 +418,17 @@ final class GraphReader {
         return diagnostics.errorCount() > errorsBefore ? null : draft;
     }
 
-    private GraphSpec toSpec(TypeElement type, String graphName, Map<String, StageDraft> drafts,
-            boolean configConstructor) {
+    private GraphSpec toSpec(PartDraft own, List<PartDraft> included, Map<String, StageDraft> all) {
         List<StageNode> nodes = new ArrayList<>();
         List<Edge> edges = new ArrayList<>();
         List<StageSpec> stages = new ArrayList<>();
-        for (StageDraft d : creationOrder(drafts)) {
-            Stage stage = d.method.getAnnotation(Stage.class);
+        for (StageDraft d : creationOrder(all)) {
+            StageNode node = node(d);
+            stages.add(new StageSpec(d.owner, d.method, node, d.inputs, inputNames(d, d.owner == own.type),
+                    d.eventType, d.batch, d.targets, d.listenPort, d.listenHost));
+            if (d.owner != own.type) {
+                continue; // the descriptor describes this module's part; the plugin merges the others
+            }
             if (d.listenPort != null) {
                 String source = "listen:" + d.name;
                 // The runtime's selector thread; it has no queue of its own and hands packets to the stage.
@@ -337,20 +436,53 @@ final class GraphReader {
                         1, 1, false, d.listenPort));
                 edges.add(new Edge(source, d.name, TCP_PACKET));
             }
-            StageNode node = new StageNode(d.name, StageKind.APPLICATION, d.eventType.toString(),
-                    type.getQualifiedName() + "#" + d.method.getSimpleName(), locator.locate(d.method),
-                    d.threads.min(), d.threads.max(), stage.queue(), stage.whenFull().name(), stage.blockMillis(),
-                    d.batchBounds.min(), d.batchBounds.max(), stage.sink(), null);
             nodes.add(node);
             for (String target : d.targets) {
-                edges.add(new Edge(d.name, target, drafts.get(target).eventType.toString()));
+                edges.add(new Edge(d.name, target, all.get(target).eventType.toString()));
             }
-            stages.add(new StageSpec(d.method, node, d.inputs, d.eventType, d.batch, d.targets, d.listenPort,
-                    d.listenHost));
         }
-        StageGraphModel model = new StageGraphModel(StageGraphModel.FORMAT_VERSION, graphName,
-                type.getQualifiedName().toString(), nodes, edges);
-        return new GraphSpec(type, model, stages, configConstructor);
+        List<GraphSpec.Part> parts = new ArrayList<>();
+        parts.add(part(own));
+        included.forEach(p -> parts.add(part(p)));
+        StageGraphModel model = new StageGraphModel(StageGraphModel.FORMAT_VERSION, own.graphName,
+                own.type.getQualifiedName().toString(), nodes, edges);
+        return new GraphSpec(own.type, model, stages, parts);
+    }
+
+    private List<String> inputNames(StageDraft d, boolean fromSource) {
+        if (!fromSource && d.inputs.size() > 1) {
+            TypeElement record = env.getElementUtils().getTypeElement(d.eventType.toString());
+            if (record != null && !record.getRecordComponents().isEmpty()) {
+                return record.getRecordComponents().stream().map(c -> c.getSimpleName().toString()).toList();
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < d.inputs.size(); i++) {
+            String name = d.inputs.get(i).getSimpleName().toString();
+            names.add(!fromSource && name.matches("arg\\d+") ? "event" + (d.inputs.size() > 1 ? i : "") : name);
+        }
+        return names;
+    }
+
+    private StageNode node(StageDraft d) {
+        Stage stage = d.method.getAnnotation(Stage.class);
+        return new StageNode(d.name, StageKind.APPLICATION, d.eventType.toString(),
+                d.owner.getQualifiedName() + "#" + d.method.getSimpleName(), locator.locate(d.method),
+                d.threads.min(), d.threads.max(), stage.queue(), stage.whenFull().name(), stage.blockMillis(),
+                d.batchBounds.min(), d.batchBounds.max(), stage.sink(), null);
+    }
+
+    /** A part and the stages its {@code bind} takes: the same list whichever module computes it. */
+    private static GraphSpec.Part part(PartDraft p) {
+        List<String> bind = new ArrayList<>();
+        creationOrder(p.drafts).forEach(d -> bind.add(d.name));
+        p.drafts.values().stream()
+                .flatMap(d -> d.targets.stream())
+                .filter(t -> !p.drafts.containsKey(t))
+                .distinct()
+                .sorted()
+                .forEach(bind::add);
+        return new GraphSpec.Part(p.type, p.configConstructor, List.copyOf(bind));
     }
 
     /**

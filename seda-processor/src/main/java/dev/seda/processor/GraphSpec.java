@@ -11,9 +11,13 @@ import javax.lang.model.element.VariableElement;
 
 /**
  * A valid {@code @StageGraph} class bound to its source elements: the shared {@link StageGraphModel}
- * (names, settings, edges) plus what code generation needs from javac's view of the methods.
+ * of its own stages (what its descriptor says) plus what code generation needs from javac's view of
+ * the methods, for its own stages and for those of the parts it includes from other modules.
+ *
+ * @param stages every stage of the graph, own and included, in creation (topological) order
+ * @param parts this class first, then every included part once
  */
-record GraphSpec(TypeElement type, StageGraphModel model, List<StageSpec> stages, boolean configConstructor) {
+record GraphSpec(TypeElement type, StageGraphModel model, List<StageSpec> stages, List<Part> parts) {
 
     ClassName serviceClass() {
         return ClassName.get(type);
@@ -21,22 +25,43 @@ record GraphSpec(TypeElement type, StageGraphModel model, List<StageSpec> stages
 
     /** {@code HaboobOut}, {@code HaboobGraph}, {@code HaboobMain}: siblings of the service class. */
     ClassName generated(String suffix) {
-        return ClassName.get(serviceClass().packageName(), String.join("", serviceClass().simpleNames()) + suffix);
+        return generated(type, suffix);
+    }
+
+    static ClassName generated(TypeElement type, String suffix) {
+        ClassName service = ClassName.get(type);
+        return ClassName.get(service.packageName(), String.join("", service.simpleNames()) + suffix);
+    }
+
+    Part own() {
+        return parts.get(0);
     }
 
     StageSpec stage(String name) {
         return stages.stream().filter(s -> s.node().name().equals(name)).findFirst().orElseThrow();
     }
 
-    /** Stages fed by @Listen. */
+    /** Stages fed by @Listen, in every part. */
     List<StageSpec> listeners() {
         return stages.stream().filter(s -> s.listenPort() != null).toList();
     }
 
     /**
+     * One class's share of the graph.
+     *
+     * @param configConstructor whether it is built with the command line's Config (else no arguments)
+     * @param bindStages the stages its generated {@code bind} method takes, in order: its own stages in
+     *     its creation order, then the stages of other parts it emits to, by name
+     */
+    record Part(TypeElement type, boolean configConstructor, List<String> bindStages) {}
+
+    /**
      * One {@code @Stage} method.
      *
+     * @param owner the class that declares it
      * @param inputs the parameters that make up the event (the emitter excluded)
+     * @param inputNames their names, as the emitter's methods name them (read from the generated record
+     *     for a stage of another module, whose class file may not keep parameter names)
      * @param eventType the queue's element type: the single parameter's (boxed) type, the batch element
      *     type, or the generated record {@code <Stage>Event}
      * @param batch whether the method takes a {@code List} of events
@@ -45,9 +70,11 @@ record GraphSpec(TypeElement type, StageGraphModel model, List<StageSpec> stages
      * @param listenHost the {@code @Listen} default host, or null
      */
     record StageSpec(
+            TypeElement owner,
             ExecutableElement method,
             StageNode node,
             List<VariableElement> inputs,
+            List<String> inputNames,
             TypeName eventType,
             boolean batch,
             List<String> targets,

@@ -52,6 +52,11 @@ final class SourceLocator {
         return new SourceLocation(file, line);
     }
 
+    /** Whether the element is compiled from source in this compilation (false when unknown). */
+    boolean isSource(Element element) {
+        return trees != null && trees.getPath(element) != null;
+    }
+
     private static TypeElement topLevel(Element element) {
         Element e = element;
         while (!(e.getEnclosingElement() instanceof PackageElement)) {

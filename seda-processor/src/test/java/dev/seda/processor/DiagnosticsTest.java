@@ -198,6 +198,28 @@ class DiagnosticsTest {
                 .inFile(two).onLine(8);
     }
 
+    @org.junit.jupiter.api.Test
+    void includesJoinModulesNotClassesOfOneModule() {
+        JavaFileObject part = JavaFileObjects.forSourceString("test.Part", HEADER
+                + "@StageGraph(\"shop\") public class Part { @Stage(sink = true) void b(String s) {} }");
+        JavaFileObject main = JavaFileObjects.forSourceString("test.Main", HEADER
+                + "@StageGraph(value = \"shop\", includes = Part.class) class Main {\n"
+                + "  @Stage(sink = true) @Listen void a(TcpPacket p) {} }");
+        Compilation compilation = javac().withProcessors(new SedaProcessor()).compile(part, main);
+        assertThat(compilation).hadErrorContaining("[SedaIncludeSameModule] Main includes test.Part")
+                .inFile(main).onLine(8);
+    }
+
+    @org.junit.jupiter.api.Test
+    void includesMustBeOfTheSameGraph() {
+        JavaFileObject main = JavaFileObjects.forSourceString("test.Main", HEADER
+                + "@StageGraph(value = \"shop\", includes = String.class) class Main {\n"
+                + "  @Stage(sink = true) @Listen void a(TcpPacket p) {} }");
+        Compilation compilation = javac().withProcessors(new SedaProcessor()).compile(main);
+        assertThat(compilation).hadErrorContaining("[SedaIncludeOtherGraph] Main includes java.lang.String, which is"
+                + " not a @StageGraph class").inFile(main).onLine(8);
+    }
+
     @ParameterizedTest(name = "{0} on line {1}")
     @MethodSource("cases")
     void reportsTheMistakeOnTheOffendingElement(String id, int line, String body) {

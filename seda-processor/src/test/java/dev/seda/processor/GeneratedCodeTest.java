@@ -157,20 +157,58 @@ class GeneratedCodeTest {
                 .contains("Stage<Later> b = graph.stage(");
     }
 
-    @Test
-    void theGeneratedGraphServesARealConnection(@TempDir Path dir) throws Exception {
-        Path src = dir.resolve("src/test/Shop.java");
-        Files.createDirectories(src.getParent());
-        Files.writeString(src, resource("sample/test/Shop.java"));
-        Path classes = Files.createDirectories(dir.resolve("classes"));
+    /** Compiles sample sources with the processor into {@code dir/name}, like one Maven module. */
+    static Path compileModule(Path dir, String name, String classPath, String... samples) throws IOException {
+        Path classes = Files.createDirectories(dir.resolve(name));
+        List<Path> sources = new java.util.ArrayList<>();
+        for (String sample : samples) {
+            Path src = dir.resolve("src-" + name).resolve(sample.substring(sample.lastIndexOf('/') + 1));
+            Files.createDirectories(src.getParent());
+            Files.writeString(src, resource(sample));
+            sources.add(src);
+        }
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         try (StandardJavaFileManager files = compiler.getStandardFileManager(null, null, StandardCharsets.UTF_8)) {
-            var task = compiler.getTask(null, files, null,
-                    List.of("-d", classes.toString(), "-classpath", System.getProperty("java.class.path")), null,
-                    files.getJavaFileObjects(src));
+            var task = compiler.getTask(null, files, null, List.of("-d", classes.toString(), "-classpath", classPath),
+                    null, files.getJavaFileObjectsFromPaths(sources));
             task.setProcessors(List.of(new SedaProcessor()));
-            assertTrue(task.call(), "the sample compiles");
+            assertTrue(task.call(), name + " compiles");
         }
+        return classes;
+    }
+
+    @Test
+    void aGraphSpansModules(@TempDir Path dir) throws Exception {
+        String testPath = System.getProperty("java.class.path");
+        Path lib = compileModule(dir, "lib", testPath, "sample/multi/Inventory.java");
+        Path app = compileModule(dir, "app", lib + java.io.File.pathSeparator + testPath, "sample/multi/Front.java");
+        assertTrue(Files.readString(app.resolve("META-INF/seda/shop.json")).contains("\"to\" : \"reserve\""),
+                "the app's descriptor has its edge into the library's part");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {lib.toUri().toURL(), app.toUri().toURL()},
+                getClass().getClassLoader())) {
+            Class<?> front = loader.loadClass("app.Front");
+            dev.seda.runtime.Config config = dev.seda.runtime.Config.empty();
+            var graph = (dev.seda.runtime.SedaGraph) loader.loadClass("app.FrontGraph")
+                    .getMethod("create", front, dev.seda.runtime.Config.class)
+                    .invoke(null, front.getConstructor().newInstance(), config);
+            assertEquals(List.of("parse", "reserve", "log"), graph.stages().stream().map(s -> s.name()).toList());
+            graph.start();
+            try (Socket socket = new Socket("127.0.0.1", graph.listenAddress("parse").getPort())) {
+                socket.setSoTimeout(5000);
+                socket.getOutputStream().write("pear 4\n".getBytes(StandardCharsets.UTF_8));
+                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                        StandardCharsets.UTF_8));
+                assertEquals("reserved 4 pear", in.readLine());
+            } finally {
+                assertTrue(graph.stop(Duration.ofSeconds(5)), "drained");
+            }
+            assertEquals(List.of("pear"), loader.loadClass("lib.Inventory").getField("LOG").get(null));
+        }
+    }
+
+    @Test
+    void theGeneratedGraphServesARealConnection(@TempDir Path dir) throws Exception {
+        Path classes = compileModule(dir, "classes", System.getProperty("java.class.path"), "sample/test/Shop.java");
         try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
                 getClass().getClassLoader())) {
             Class<?> shop = loader.loadClass("test.Shop");
