@@ -5,7 +5,7 @@ package dev.seda.graph;
  *
  * @param id stable identifier such as {@code SedaUnreachableStage}
  * @param severity whether it fails the build
- * @param graph the graph's name
+ * @param graph the graph's name, or {@code null} when the problem is not about a known graph
  * @param where the stage and its source location, or the graph
  * @param message what is wrong
  * @param hint how to fix it
@@ -24,6 +24,6 @@ public record Problem(String id, Severity severity, String graph, String where, 
 
     /** {@code [SedaUnreachableStage] graph haboob, stage cleanup at Haboob#cleanup (Haboob.java:40): ... Hint: ...} */
     public String format() {
-        return "[" + id + "] graph " + graph + ", " + where + ": " + message + " Hint: " + hint;
+        return "[" + id + "] " + (graph == null ? "" : "graph " + graph + ", ") + where + ": " + message + " Hint: " + hint;
     }
 }

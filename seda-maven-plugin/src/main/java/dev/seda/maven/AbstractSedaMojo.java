@@ -26,7 +26,7 @@ abstract class AbstractSedaMojo extends AbstractMojo {
     @Parameter(defaultValue = "${plugin.version}", readonly = true)
     protected String pluginVersion;
 
-    /** Skips the seda goals of this module. */
+    /** Skips the seda goals of this module ({@code check}, {@code diagram} and {@code run}). */
     @Parameter(property = "seda.skip", defaultValue = "false")
     protected boolean skip;
 
@@ -40,8 +40,12 @@ abstract class AbstractSedaMojo extends AbstractMojo {
         } catch (DependencyResolutionRequiredException e) {
             throw new MojoExecutionException("seda: cannot resolve the compile class path of " + project.getId(), e);
         }
+        List<Path> sourceRoots = new ArrayList<>();
+        for (String root : project.getCompileSourceRoots()) {
+            sourceRoots.add(Path.of(root));
+        }
         try {
-            return GraphCheck.load(classesDirectory.toPath(), dependencies);
+            return GraphCheck.load(classesDirectory.toPath(), dependencies, sourceRoots);
         } catch (GraphCheck.Failure e) {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (java.io.IOException e) {

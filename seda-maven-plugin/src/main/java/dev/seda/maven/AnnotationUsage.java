@@ -21,8 +21,13 @@ public final class AnnotationUsage {
 
     /** The first class file (in path order) under {@code classesDir} that carries {@code @StageGraph}. */
     public static Optional<Path> firstAnnotatedClass(Path classesDir) throws IOException {
+        return annotatedClasses(classesDir).stream().findFirst();
+    }
+
+    /** Every class file under {@code classesDir} that carries {@code @StageGraph}, in path order. */
+    public static List<Path> annotatedClasses(Path classesDir) throws IOException {
         if (!Files.isDirectory(classesDir)) {
-            return Optional.empty();
+            return List.of();
         }
         List<Path> classes;
         try (Stream<Path> walk = Files.walk(classesDir)) {
@@ -30,12 +35,19 @@ public final class AnnotationUsage {
                     .sorted()
                     .toList();
         }
+        List<Path> annotated = new java.util.ArrayList<>();
         for (Path file : classes) {
             if (contains(Files.readAllBytes(file), MARKER)) {
-                return Optional.of(file);
+                annotated.add(file);
             }
         }
-        return Optional.empty();
+        return annotated;
+    }
+
+    /** {@code com/example/Outer$Inner.class} under {@code classesDir} is {@code com.example.Outer.Inner}. */
+    public static String className(Path classesDir, Path classFile) {
+        String relative = classesDir.relativize(classFile).toString().replace(java.io.File.separatorChar, '/');
+        return relative.substring(0, relative.length() - ".class".length()).replace('/', '.').replace('$', '.');
     }
 
     static boolean contains(byte[] haystack, byte[] needle) {

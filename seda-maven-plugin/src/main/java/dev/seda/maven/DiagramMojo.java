@@ -38,6 +38,9 @@ public class DiagramMojo extends AbstractSedaMojo {
             getLog().warn(GraphCheck.noDescriptorMessage(classesDirectory.toPath(),
                     loaded.annotatedClass().orElseThrow(), sedaVersion()));
         }
+        for (dev.seda.graph.Problem stale : loaded.outputProblems()) {
+            getLog().warn(stale.format()); // the check goal fails on these
+        }
         if (loaded.graphs().isEmpty()) {
             getLog().info("seda: no stage graph in " + project.getId() + " or its dependencies, nothing to draw");
             return;

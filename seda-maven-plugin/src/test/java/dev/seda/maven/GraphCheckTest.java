@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.seda.graph.GraphRules;
 import dev.seda.graph.Problem;
 import dev.seda.graph.StageGraphModel;
 import dev.seda.graph.StageGraphModel.Edge;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Optional;
 import javax.tools.JavaCompiler;
@@ -120,5 +122,63 @@ class GraphCheckTest {
         GraphCheck.Loaded loaded = GraphCheck.load(tmp, List.of());
         assertFalse(loaded.descriptorMissing());
         assertTrue(loaded.graphs().isEmpty());
+    }
+
+    @Test
+    void aDescriptorOlderThanItsGraphsSourceIsStale(@TempDir Path tmp) throws Exception {
+        Path classes = DescriptorDiscoveryTest.classesWith(tmp.resolve("classes"), Fixtures.haboob());
+        Path descriptor = classes.resolve("META-INF/seda/haboob.json");
+        Path root = tmp.resolve("src/main/java");
+        Path source = Files.createDirectories(root.resolve("demo")).resolve("Haboob.java");
+        Files.writeString(source, "package demo; class Haboob {}");
+        FileTime now = FileTime.fromMillis(System.currentTimeMillis() - 1000);
+        FileTime earlier = FileTime.fromMillis(now.toMillis() - 60_000);
+
+        // a normal build: the source changed, then the compile ran the processor
+        Files.setLastModifiedTime(source, earlier);
+        Files.setLastModifiedTime(descriptor, now);
+        assertEquals(List.of(), GraphCheck.load(classes, List.of(), List.of(root)).outputProblems());
+
+        // the source changed after the processor last ran
+        Files.setLastModifiedTime(source, now);
+        Files.setLastModifiedTime(descriptor, earlier);
+        GraphCheck.Loaded loaded = GraphCheck.load(classes, List.of(), List.of(tmp.resolve("other"), root));
+        assertEquals(List.of("SedaStaleDescriptor"), loaded.outputProblems().stream().map(Problem::id).toList());
+        String text = loaded.outputProblems().get(0).format();
+        assertTrue(text.startsWith("[SedaStaleDescriptor] graph haboob, class demo.Haboob (" + source + "): its descriptor "
+                + descriptor + " was written before the source last changed"), text);
+        assertTrue(text.contains("Hint: rebuild with mvn clean verify") && text.contains("annotationProcessorPaths"), text);
+        GraphCheck.Outcome outcome = GraphCheck.check(loaded, List.of());
+        assertEquals("SedaStaleDescriptor", outcome.errors().get(0).id(), "reported first: it puts the rest in doubt");
+        assertEquals(List.of(), GraphCheck.check(loaded, List.of("SedaStaleDescriptor")).errors(), "can be a warning");
+
+        // a source dated in the future says nothing about the compile
+        Files.setLastModifiedTime(source, FileTime.fromMillis(System.currentTimeMillis() + 3_600_000));
+        assertEquals(List.of(), GraphCheck.load(classes, List.of(), List.of(root)).outputProblems());
+        // nor does a descriptor of a dependency, or a module whose sources are elsewhere
+        assertEquals(List.of(), GraphCheck.load(tmp.resolve("none"), List.of(classes), List.of(root)).outputProblems());
+    }
+
+    @Test
+    void anAnnotatedClassWithoutItsOwnDescriptorIsReported(@TempDir Path tmp) throws Exception {
+        Path classes = DescriptorDiscoveryTest.classesWith(tmp.resolve("classes"), Fixtures.haboob());
+        Path demo = Files.createDirectories(classes.resolve("demo"));
+        byte[] annotated = "\u00ca\u00fe Ldev/seda/annotations/StageGraph;".getBytes(StandardCharsets.ISO_8859_1);
+        Files.write(demo.resolve("Haboob.class"), annotated);
+        Files.write(demo.resolve("Other$Nested.class"), annotated);
+        GraphCheck.Loaded loaded = GraphCheck.load(classes, List.of());
+        assertFalse(loaded.descriptorMissing(), "the module has a descriptor, just not for every graph class");
+        assertEquals(List.of("SedaNoDescriptor"), loaded.outputProblems().stream().map(Problem::id).toList());
+        String text = loaded.outputProblems().get(0).format();
+        assertTrue(text.startsWith("[SedaNoDescriptor] class demo.Other.Nested: "), text);
+        assertTrue(text.contains("none of the descriptors in") && text.contains("annotationProcessorPaths"), text);
+    }
+
+    @Test
+    void theThreadBudgetReachesTheRules(@TempDir Path tmp) throws Exception {
+        GraphCheck.Loaded loaded = GraphCheck.load(DescriptorDiscoveryTest.classesWith(tmp, Fixtures.haboob()), List.of());
+        assertEquals(List.of(), GraphCheck.check(loaded, List.of()).problems(), "4 + 4 + 4 + 2 threads");
+        assertEquals(List.of("SedaThreadBudget"), GraphCheck.check(loaded, List.of(), new GraphRules.Options(13))
+                .problems().stream().map(Problem::id).toList());
     }
 }

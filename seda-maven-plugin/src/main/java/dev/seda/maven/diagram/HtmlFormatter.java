@@ -17,7 +17,7 @@ public final class HtmlFormatter implements DiagramFormatter {
             h1 { font-size: 1.4em; margin: 0 0 4px 0; }
             .subtitle { color: #666; margin: 0 0 16px 0; }
             .diagram { overflow: auto; border: 1px solid #ddd; border-radius: 6px; padding: 8px; background: #fff; }
-            .diagram svg { display: block; }
+            .diagram svg { display: block; height: auto; }
             .diagram g.node:hover rect, .diagram g.node:hover polygon { stroke-width: 3; }
             .legend { display: flex; flex-wrap: wrap; gap: 18px; margin: 16px 0; font-size: 0.9em; align-items: center; }
             .swatch { display: inline-block; width: 28px; height: 16px; vertical-align: middle; margin-right: 6px; border: 1.5px solid; }
@@ -55,7 +55,11 @@ public final class HtmlFormatter implements DiagramFormatter {
             out.append(", from <code>").append(escape(diagram.graph().className())).append("</code>");
         }
         out.append(". Hover a stage for its handler, source location and settings.</p>\n");
-        out.append("<div class=\"diagram\">\n").append(svg.svgElement(diagram, layout)).append("</div>\n");
+        // Shrunk to fit the window, but never below half size: a large graph scrolls instead of turning to dust.
+        double width = Math.ceil(layout.width());
+        out.append("<div class=\"diagram\">\n").append(svg.svgElement(diagram, layout).replaceFirst(" class=\"seda-graph\"",
+                " style=\"max-width: 100%; min-width: " + Xml.num(Math.min(width, Math.max(480, width / 2)))
+                        + "px\" class=\"seda-graph\"")).append("</div>\n");
         legend(out, diagram);
         table(out, diagram);
         out.append("</body>\n</html>\n");

@@ -59,12 +59,22 @@ public final class Labels {
         return stage == null ? "" : stage.threadsLabel();
     }
 
-    /** A type name without its package: {@code java.util.List<com.x.Page>} becomes {@code List<Page>}. */
+    /** {@code HaboobGraph.ReplyEvent}: a record the processor generates for a stage with several parameters. */
+    private static final Pattern GENERATED_EVENT = Pattern.compile("[A-Za-z_$][\\w$]*Graph\\.([A-Za-z_$][\\w$]*Event)");
+
+    /**
+     * A type name without its package: {@code java.util.List<com.x.Page>} becomes {@code List<Page>}.
+     * The processor's event records lose their {@code <Class>Graph.} too: it would be on every edge.
+     */
     public static String simpleTypeName(String type) {
         if (type == null) {
             return "";
         }
         String simple = PACKAGE_PREFIX.matcher(type).replaceAll("");
+        java.util.regex.Matcher generated = GENERATED_EVENT.matcher(simple);
+        if (generated.matches()) {
+            return generated.group(1);
+        }
         int dollar = simple.lastIndexOf('$');
         return dollar >= 0 && dollar < simple.length() - 1 && simple.indexOf('<') < 0 ? simple.substring(dollar + 1) : simple;
     }

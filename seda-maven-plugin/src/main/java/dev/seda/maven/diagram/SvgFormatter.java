@@ -47,7 +47,7 @@ public final class SvgFormatter implements DiagramFormatter {
         out.append("<rect class=\"background\" x=\"0\" y=\"0\" width=\"").append(w).append("\" height=\"").append(h)
                 .append("\" fill=\"#ffffff\"/>\n");
         for (GraphLayout.EdgePath edge : layout.edges()) {
-            edge(out, edge);
+            edge(out, edge, diagram);
         }
         for (GraphLayout.NodeBox box : layout.nodes()) {
             node(out, box);
@@ -56,11 +56,13 @@ public final class SvgFormatter implements DiagramFormatter {
         return out.toString();
     }
 
-    private static void edge(StringBuilder out, GraphLayout.EdgePath edge) {
+    private static void edge(StringBuilder out, GraphLayout.EdgePath edge, Diagram diagram) {
         out.append("<g class=\"edge\" data-from=\"").append(escape(edge.edge().from())).append("\" data-to=\"")
                 .append(escape(edge.edge().to())).append("\">");
+        var target = diagram.node(edge.edge().to()).stage();
+        String into = target == null ? "into a missing stage" : "into " + Labels.queueLabel(target);
         out.append("<title>").append(Xml.text(edge.edge().from() + " \u2192 " + edge.edge().to() + "\n"
-                + edge.edge().eventType())).append("</title>");
+                + edge.edge().eventType() + "\n" + into)).append("</title>");
         List<GraphLayout.Point> points = edge.points();
         if (!points.isEmpty()) {
             out.append("<path d=\"");

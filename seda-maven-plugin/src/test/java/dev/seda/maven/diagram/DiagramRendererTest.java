@@ -33,4 +33,16 @@ class DiagramRendererTest {
         assertEquals("a_b_c", DiagramRenderer.fileName("a/b\\c"));
         assertEquals("_..", DiagramRenderer.fileName(".."));
     }
+
+    /**
+     * Writes the diagrams of a 2-stage and a 200-stage graph to {@code target/diagram-samples}, for people
+     * to look at (e.g. {@code rsvg-convert target/diagram-samples/generated.svg -o /tmp/g.png}).
+     */
+    @Test
+    void writesSamplesToLookAt() throws Exception {
+        Path out = Path.of("target/diagram-samples");
+        List<Path> written = new DiagramRenderer().write(List.of(Fixtures.twoStages(), Fixtures.haboob(),
+                Fixtures.generated(200)), out);
+        assertEquals(12, written.size());
+    }
 }

@@ -106,6 +106,8 @@ class TextFormattersTest {
         assertEquals("TcpPacket", Labels.simpleTypeName("dev.seda.runtime.TcpPacket"));
         assertEquals("List<Page>", Labels.simpleTypeName("java.util.List<com.x.Page>"));
         assertEquals("Outer.Inner", Labels.simpleTypeName("com.x.Outer.Inner"));
+        assertEquals("ReplyEvent", Labels.simpleTypeName("com.x.HaboobGraph.ReplyEvent"), "generated records");
+        assertEquals("HaboobGraph.Reply", Labels.simpleTypeName("com.x.HaboobGraph.Reply"));
         assertEquals("Inner", Labels.simpleTypeName("com.x.Outer$Inner"));
         assertEquals("int", Labels.simpleTypeName("int"));
     }
