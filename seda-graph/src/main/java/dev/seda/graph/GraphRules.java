@@ -157,6 +157,16 @@ public final class GraphRules {
         Set<String> reached = new LinkedHashSet<>();
         Deque<String> todo = new ArrayDeque<>();
         graph.stages().stream().filter(StageNode::isSource).forEach(s -> todo.add(s.name()));
+        // No source at all: a library's part of a graph, fed by the module that includes it, where
+        // reachability is checked. Say so once instead of calling every stage unreachable.
+        boolean part = todo.isEmpty();
+        if (part) {
+            problems.add(new Problem("SedaNoSource", Severity.WARNING, graph.name(), "classes " + graph.className(),
+                    "the graph has no source here (no @Listen stage), so nothing feeds it unless another module"
+                            + " includes this part.",
+                    "feed a stage with @Listen, or include this class in the graph's main module with"
+                            + " @StageGraph(includes = ...)."));
+        }
         while (!todo.isEmpty()) {
             String name = todo.poll();
             if (reached.add(name)) {
@@ -171,7 +181,7 @@ public final class GraphRules {
                         "add @Emits naming where its output goes, or declare @Stage(sink = true) if it"
                                 + " intentionally ends the path (writes a reply, stores, logs)."));
             }
-            if (!reached.contains(stage.name())) {
+            if (!part && !reached.contains(stage.name())) {
                 problems.add(new Problem("SedaUnreachableStage", Severity.ERROR, graph.name(),
                         "stage " + stage.name() + " at " + stage.where(),
                         "no event can reach it: no source (e.g. a @Listen stage) leads to it.",

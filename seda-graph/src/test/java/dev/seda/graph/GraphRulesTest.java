@@ -63,9 +63,12 @@ class GraphRulesTest {
     }
 
     @Test
-    void aGraphWithoutSourcesHasOnlyUnreachableStages() {
-        var g = graph(List.of(stage("a", "P")), List.of());
-        assertEquals(List.of("SedaUnreachableStage"), ids(GraphRules.check(g)));
+    void aGraphWithoutSourcesIsAPartWithOneWarning() {
+        var g = graph(List.of(stage("a", "P"), stage("b", "P")), List.of(new Edge("a", "b", "P")));
+        List<Problem> problems = GraphRules.check(g);
+        assertEquals(List.of("SedaNoSource"), ids(problems));
+        assertEquals(Problem.Severity.WARNING, problems.get(0).severity());
+        assertTrue(problems.get(0).format().contains("@StageGraph(includes = ...)"), problems.get(0).format());
     }
 
     @Test
