@@ -63,11 +63,11 @@ class StageTest {
             assertTrue(s.offer(2));
             assertTrue(s.offer(3));
             assertFalse(s.offer(4));
-            assertEquals(new StageMetrics("s", 4, 3, 1, 0, 0, 0, 2, 1), s.metrics());
+            assertEquals(new StageMetrics("s", 4, 3, 1, 0, 0, 0, 2, 1), s.metrics().counters());
             gate.release.countDown();
             assertTrue(g.stop(Duration.ofSeconds(5)));
             assertEquals(List.of(1, 2, 3), gate.seen);
-            assertEquals(new StageMetrics("s", 4, 3, 1, 0, 3, 0, 0, 0), s.metrics());
+            assertEquals(new StageMetrics("s", 4, 3, 1, 0, 3, 0, 0, 0), s.metrics().counters());
         }
     }
 
