@@ -61,14 +61,14 @@ public record OverloadControl(List<Duration> targets, ToIntFunction<Object> clas
      * between 1 and infinity events/s, additive increase 10 events/s per adjustment at full headroom,
      * decrease /1.2, lower classes /10.
      */
-    public static OverloadControl targets(Duration... perClass) {
+    public static OverloadControl of(Duration... perClass) {
         return new OverloadControl(List.of(perClass), null, 100, Duration.ofSeconds(1),
                 Double.POSITIVE_INFINITY, 1, Double.POSITIVE_INFINITY, 10, 1.2, 10);
     }
 
     /** One class, one 90th-percentile target. */
     public static OverloadControl target(Duration p90) {
-        return targets(p90);
+        return of(p90);
     }
 
     public int classes() {
