@@ -5,8 +5,9 @@ import java.time.Duration;
 /**
  * The thread-pool controller's knobs (SEDA's, as Sandstorm had them). While it is on, a stage with
  * its own threads starts with {@code minThreads}; every {@code sampleInterval} the controller adds
- * a thread when the queue holds more than {@code queueThreshold} events and did not shrink since
- * the last sample (a backlog the current threads already drain needs no more), up to
+ * a thread when the queue holds more than {@code queueThreshold} events, unless the backlog shrank
+ * since the last sample fast enough to be gone within 5 more samples (the threads it has drain it:
+ * another would only overshoot, and rarely be idle long enough to retire), up to
  * {@code maxThreads}; a worker that found no event for {@code idleTimeout} exits while more than
  * {@code minThreads} run. Off, the stage runs exactly {@code maxThreads} threads.
  *

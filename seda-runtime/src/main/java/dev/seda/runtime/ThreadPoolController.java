@@ -7,6 +7,9 @@ import java.util.function.LongSupplier;
  * clock. The idle-timeout half lives in the workers: a worker retires itself.
  */
 final class ThreadPoolController {
+    /** A backlog that the current threads clear within this many samples needs no more threads. */
+    static final int DRAIN_HORIZON_SAMPLES = 5;
+
     private final LongSupplier clock;
     private volatile long intervalNanos;
     private volatile int threshold;
@@ -39,10 +42,12 @@ final class ThreadPoolController {
             return false;
         }
         nextSample = now + intervalNanos;
-        // A backlog that shrank since the last sample is being drained by the threads we have:
-        // adding one then would only overshoot (the paper's controller did, and oscillated).
-        boolean notShrinking = lastQueueLength < 0 || queueLength >= lastQueueLength;
+        // A backlog that the threads we have drain fast enough needs no more: adding then would only
+        // overshoot, and with arrivals every few milliseconds no worker is ever idle long enough to
+        // retire again (the paper's controller added on length alone).
+        int drained = lastQueueLength < 0 ? 0 : lastQueueLength - queueLength;
         lastQueueLength = queueLength;
-        return queueLength > threshold && notShrinking && threads < maxThreads;
+        boolean drainsSoon = drained > 0 && queueLength <= (long) drained * DRAIN_HORIZON_SAMPLES;
+        return queueLength > threshold && !drainsSoon && threads < maxThreads;
     }
 }

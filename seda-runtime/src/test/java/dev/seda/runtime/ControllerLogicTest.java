@@ -66,9 +66,13 @@ class ControllerLogicTest {
         now += 2000 * MS;
         assertTrue(c.sample(900, 2, 4), "growing backlog");
         now += 2000 * MS;
-        assertFalse(c.sample(400, 3, 4), "shrinking backlog: the threads we have drain it");
+        assertFalse(c.sample(400, 3, 4), "shrinking by 500 a sample: gone within the next one");
         now += 2000 * MS;
         assertTrue(c.sample(450, 3, 4));
+        now += 2000 * MS;
+        assertTrue(c.sample(420, 3, 4), "shrinking by 30 a sample: would take 14 more samples");
+        now += 2000 * MS;
+        assertFalse(c.sample(300, 3, 4), "shrinking by 120: gone within 5 samples");
         now += 2000 * MS;
         assertFalse(c.sample(5000, 4, 4), "at max");
         now += 2000 * MS;
