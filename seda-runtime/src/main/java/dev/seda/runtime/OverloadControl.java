@@ -15,7 +15,9 @@ import java.util.function.ToIntFunction;
  * {@code samples} handled events or every {@code window}, whichever comes first, the controller
  * computes each class's 90th percentile, smooths it (EWMA, 0.7 of the old value), and:
  * <ul>
- *   <li>for a class over its target, from the highest class down: if a lower class still admits
+ *   <li>for a class over its target (both smoothed and in this window: a deviation from the paper,
+ *       whose smoothed value alone kept cutting for several windows after a backlog was gone and so
+ *       undershot far below capacity), from the highest class down: if a lower class still admits
  *       more than {@code minRate}, every lower class's rate is divided by {@code lowerClassDecrease}
  *       (they are shed first); otherwise the class's own rate is divided by {@code decrease};</li>
  *   <li>for a class under half its target that was not cut, the rate grows additively by

@@ -133,7 +133,9 @@ final class ResponseTimeController {
                 long p90 = Reservoir.percentile(s, 0.90);
                 smoothed[c] = smoothed[c] < 0 ? p90 : SMOOTHING * smoothed[c] + (1 - SMOOTHING) * p90;
                 measured[c] = true;
-                over[c] = smoothed[c] > targets[c];
+                // Over only when this window is over too: the average alone still remembers a
+                // backlog that is gone, and cutting on it undershoots far below capacity.
+                over[c] = smoothed[c] > targets[c] && p90 > targets[c];
             }
         }
         List<ControllerDecisionDraft> out = new ArrayList<>();
