@@ -14,7 +14,9 @@ public enum Execution {
      * Cassandra's SharedExecutorPool): fewer threads and context switches across many stages. The
      * stage's max threads caps how many of its events run at once, so a stage of one thread is
      * never run concurrently. Without {@code sharedPool(n)} on the builder, the pool has as many
-     * workers as processors (at least 2).
+     * workers as processors (at least 2). A worker that emits with {@link WhenFull#BLOCK} into a
+     * full stage of its own pool runs that stage's events while it waits, so blocking emits cannot
+     * leave the pool without a worker to make room.
      */
     SHARED
 }

@@ -27,6 +27,7 @@ final class SharedPool {
     private final ConcurrentLinkedQueue<Thread> idle = new ConcurrentLinkedQueue<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean shutdown;
+    private static final ThreadLocal<SharedPool> CURRENT = new ThreadLocal<>();
 
     SharedPool(String graphName, int size) {
         this.graphName = graphName;
@@ -63,7 +64,13 @@ final class SharedPool {
         }
     }
 
+    /** Whether the calling thread is one of this pool's workers. */
+    boolean isWorker() {
+        return CURRENT.get() == this;
+    }
+
     private void run(int cursor) {
+        CURRENT.set(this);
         Thread me = Thread.currentThread();
         int n = stages.size();
         while (!shutdown) {

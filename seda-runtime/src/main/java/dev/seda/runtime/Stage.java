@@ -238,6 +238,10 @@ public final class Stage<E> implements Sink<E> {
             case REJECT:
                 return queue.offer(envelope);
             case BLOCK:
+                SharedPool pool = shared;
+                if (pool != null && pool.isWorker()) {
+                    return offerHelping(envelope);
+                }
                 return queue.offer(envelope, settings.blockTimeout().toNanos(), TimeUnit.NANOSECONDS);
             case DROP_OLDEST:
                 while (!queue.offer(envelope)) {
@@ -249,6 +253,27 @@ public final class Stage<E> implements Sink<E> {
             default:
                 throw new AssertionError(settings.whenFull());
         }
+    }
+
+    /**
+     * BLOCK from a worker of the pool this stage runs on: instead of sleeping while the queue is
+     * full, the worker runs this stage's events itself. Sleeping could deadlock the pool: with
+     * every worker blocked upstream, no worker would be left to make room here.
+     */
+    private boolean offerHelping(Envelope<E> envelope) throws InterruptedException {
+        long deadline = clock.getAsLong() + settings.blockTimeout().toNanos();
+        while (!queue.offer(envelope)) {
+            if (clock.getAsLong() - deadline >= 0) {
+                return false;
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            if (!runShared()) {
+                LockSupport.parkNanos(100_000);  // at its cap: another worker is draining it
+            }
+        }
+        return true;
     }
 
     private void discard(RejectReason why) {

@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * The thread-pool controller's knobs (SEDA's, as Sandstorm had them). While it is on, a stage with
  * its own threads starts with {@code minThreads}; every {@code sampleInterval} the controller adds
- * a thread when the queue holds more than {@code queueThreshold} events, unless the backlog shrank
+ * a thread when the queue held more than {@code queueThreshold} events on average over the interval
+ * (looked at about ten times per interval, so a momentary burst is not taken for a backlog), unless the backlog shrank
  * since the last sample fast enough to be gone within 5 more samples (the threads it has drain it:
  * another would only overshoot, and rarely be idle long enough to retire), up to
  * {@code maxThreads}; a worker that found no event for {@code idleTimeout} exits while more than

@@ -14,7 +14,9 @@ final class ThreadPoolController {
     private volatile long intervalNanos;
     private volatile int threshold;
     private long nextSample;
-    private int lastQueueLength = -1;
+    private long lengthSum;
+    private int lengthCount;
+    private double lastQueueLength = -1;
 
     ThreadPoolController(ThreadPoolControl control, LongSupplier clock) {
         this.clock = clock;
@@ -32,22 +34,28 @@ final class ThreadPoolController {
     }
 
     /**
-     * Called often; samples only once per interval.
+     * Called several times per interval; decides once per interval on the mean queue length seen,
+     * so that a momentary burst is not mistaken for a backlog.
      *
      * @return whether to add a thread now
      */
-    synchronized boolean sample(int queueLength, int threads, int maxThreads) {
+    synchronized boolean sample(int length, int threads, int maxThreads) {
         long now = clock.getAsLong();
+        lengthSum += length;
+        lengthCount++;
         if (now - nextSample < 0) {
             return false;
         }
         nextSample = now + intervalNanos;
+        double queueLength = (double) lengthSum / lengthCount;
+        lengthSum = 0;
+        lengthCount = 0;
         // A backlog that the threads we have drain fast enough needs no more: adding then would only
         // overshoot, and with arrivals every few milliseconds no worker is ever idle long enough to
         // retire again (the paper's controller added on length alone).
-        int drained = lastQueueLength < 0 ? 0 : lastQueueLength - queueLength;
+        double drained = lastQueueLength < 0 ? 0 : lastQueueLength - queueLength;
         lastQueueLength = queueLength;
-        boolean drainsSoon = drained > 0 && queueLength <= (long) drained * DRAIN_HORIZON_SAMPLES;
+        boolean drainsSoon = drained > 0 && queueLength <= drained * DRAIN_HORIZON_SAMPLES;
         return queueLength > threshold && !drainsSoon && threads < maxThreads;
     }
 }

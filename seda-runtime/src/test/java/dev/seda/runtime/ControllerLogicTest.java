@@ -79,7 +79,14 @@ class ControllerLogicTest {
         assertFalse(c.sample(10, 1, 4), "at the threshold is not over it");
         c.setThreshold(5);
         now += 2000 * MS;
-        assertTrue(c.sample(10, 1, 4));
+        assertTrue(c.sample(12, 1, 4), "the backlog grew from 10 to 12");
+        // Decides on the mean over the interval: one burst among short queues is no backlog.
+        for (int i = 0; i < 9; i++) {
+            now += 200 * MS;
+            assertFalse(c.sample(i == 4 ? 40 : 0, 1, 4));
+        }
+        now += 200 * MS;
+        assertFalse(c.sample(0, 1, 4), "mean 4 is under the threshold 5");
     }
 
     @Test

@@ -18,6 +18,8 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 @Timeout(10)
 class StageTest {
@@ -129,8 +131,9 @@ class StageTest {
         }
     }
 
-    @Test
-    void handlerExceptionsAreCountedAndWorkerCarriesOn() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = Execution.class, names = {"OWN_THREADS", "SHARED"})
+    void handlerExceptionsAreCountedAndWorkerCarriesOn(Execution how) throws Exception {
         List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
         Set<Thread> threads = ConcurrentHashMap.newKeySet();
         EventHandler<Integer> h = e -> {
@@ -143,7 +146,7 @@ class StageTest {
             }
             seen.add(e);
         };
-        try (SedaGraph g = single(StageSettings.of("s"), h)) {
+        try (SedaGraph g = single(StageSettings.of("s").execution(how), h)) {
             g.start();
             Stage<Integer> s = only(g);
             for (int i = 1; i <= 10; i++) {
@@ -153,17 +156,20 @@ class StageTest {
             assertEquals(List.of(1, 3, 7, 9), seen);
             assertEquals(4, s.metrics().handled());
             assertEquals(6, s.metrics().failed());
-            assertEquals(1, threads.size(), "one worker handled everything");
+            if (how == Execution.OWN_THREADS) {
+                assertEquals(1, threads.size(), "one worker handled everything");
+            }
         }
     }
 
-    @Test
-    void batchesHoldWhatIsQueuedUpToMax() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = Execution.class, names = {"OWN_THREADS", "SHARED"})
+    void batchesHoldWhatIsQueuedUpToMax(Execution how) throws Exception {
         CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
         SedaGraph.Builder b = SedaGraph.builder("t");
-        Stage<Integer> s = b.stage(StageSettings.of("s").batch(2, 4));
+        Stage<Integer> s = b.stage(StageSettings.of("s").batch(2, 4).execution(how));
         b.batchHandler(s, events -> {
             batches.add(List.copyOf(events));
             holding.countDown();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,14 +30,22 @@ class ThreadPoolControllerTest {
      * n = lambda * p * L = 1000 * 0.15 * 0.02 = 3 busy threads. The controlled stage settles near
      * that and keeps its queue short; a single fixed thread, fed the same events side by side, falls
      * further behind every second.
+     *
+     * <p>On a heavily loaded box a 20 ms sleep holds its thread longer, so the bound on threads
+     * is Little's law on the service time the handler really took (3 ms on an idle box: 5 threads).
      */
     @Test
     void gnutellaScenarioSettlesNearThreeThreads() throws Exception {
         AtomicBoolean draining = new AtomicBoolean();
+        AtomicLong busyNanos = new AtomicLong();
+        AtomicLong calls = new AtomicLong();
         EventHandler<Integer> slowSometimes = e -> {
+            long t = System.nanoTime();
             if (e % 20 < 3 && !draining.get()) {
                 Thread.sleep(20);
             }
+            busyNanos.addAndGet(System.nanoTime() - t);
+            calls.incrementAndGet();
         };
         SedaGraph.Builder b = SedaGraph.builder("gnutella").jmx(false);
         Stage<Integer> controlled = b.stage(StageSettings.of("controlled").threads(1, 20).queue(50_000)
@@ -81,11 +90,14 @@ class ThreadPoolControllerTest {
             }
             StageMetrics m = controlled.metrics();
             int singleQueueEnd = single.queueLength();
-            String report = "threads " + m.threads() + " (max seen after 3 s: " + maxThreadsSeen + "), queue late max "
+            // Both stages run the handler: the mean is over both, which see the same mix.
+            double littlesLaw = 1000 * (busyNanos.get() / 1e9) / calls.get();
+            int most = Math.max(5, (int) Math.ceil(littlesLaw) + 2);
+            String report = "Little's law: " + littlesLaw + " threads; threads " + m.threads() + " (max seen after 3 s: " + maxThreadsSeen + "), queue late max "
                     + maxQueueLate + ", queueing delay " + m.queueingDelay() + "; single thread queue " + singleQueueMidway
                     + " -> " + singleQueueEnd + "; decisions " + m.decisions();
-            assertTrue(m.threads() >= 2 && m.threads() <= 5, report);
-            assertTrue(maxThreadsSeen <= 6, report);
+            assertTrue(m.threads() >= 2 && m.threads() <= most, report);
+            assertTrue(maxThreadsSeen <= most + 1, report);
             assertTrue(maxQueueLate < 500, report);
             assertTrue(m.queueingDelay().p90Nanos() < TimeUnit.MILLISECONDS.toNanos(250), report);
             assertTrue(m.decisions().stream().anyMatch(d -> d.controller().equals("threads") && d.action().equals("add")),
