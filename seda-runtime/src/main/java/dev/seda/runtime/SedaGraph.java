@@ -39,6 +39,7 @@ public final class SedaGraph implements AutoCloseable {
     private final SharedPool shared;  // null when no stage runs on it
     private final boolean jmx;
     private ScheduledExecutorService control;  // null when no controller needs a clock
+    private Thread controlThread;
     private Telemetry.Registration telemetry;
 
     private final Object lifecycle = new Object();
@@ -178,8 +179,10 @@ public final class SedaGraph implements AutoCloseable {
         ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "seda-" + name + "-control");
             t.setDaemon(true);  // never keeps a JVM alive on its own
+            controlThread = t;
             return t;
         });
+        ex.prestartCoreThread();
         ex.scheduleWithFixedDelay(() -> {
             for (Stage<?> s : stages) {
                 try {
@@ -198,7 +201,10 @@ public final class SedaGraph implements AutoCloseable {
         }
         control.shutdownNow();
         try {
-            control.awaitTermination(1, TimeUnit.SECONDS);
+            // Terminated is not yet ended: join, so that no seda thread outlives stop().
+            if (control.awaitTermination(1, TimeUnit.SECONDS) && controlThread != null) {
+                controlThread.join(1000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

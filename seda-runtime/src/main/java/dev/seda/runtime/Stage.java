@@ -83,7 +83,7 @@ public final class Stage<E> implements Sink<E> {
     private volatile boolean closed;
     private volatile boolean shutdown;
 
-    // Own threads: the live workers; each removes itself when it ends.
+    // Own threads: every worker started and not yet joined (ended ones are pruned on the next start).
     private final Object poolLock = new Object();
     private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
     private final AtomicInteger liveWorkers = new AtomicInteger();
@@ -524,6 +524,7 @@ public final class Stage<E> implements Sink<E> {
 
     private void spawnWorker() {
         assert Thread.holdsLock(poolLock);
+        workers.removeIf(w -> !w.isAlive());
         Thread t = new Thread(this::runWorker, "seda-" + graphName + "-" + name() + "-" + (++workerSeq));
         liveWorkers.incrementAndGet();  // counted here so metrics never under-report a started pool
         workers.add(t);
@@ -585,7 +586,6 @@ public final class Stage<E> implements Sink<E> {
             if (!retired) {
                 liveWorkers.decrementAndGet();
             }
-            workers.remove(Thread.currentThread());
         }
     }
 
