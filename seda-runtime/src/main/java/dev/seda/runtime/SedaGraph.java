@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A built graph of stages and TCP listeners; owns their lifecycle.
@@ -33,14 +36,22 @@ public final class SedaGraph implements AutoCloseable {
     private final List<Stage<?>> stages;
     private final Map<String, Stage<?>> byName;
     private final TcpLayer tcp;  // null without listeners
+    private final SharedPool shared;  // null when no stage runs on it
+    private final boolean jmx;
+    private ScheduledExecutorService control;  // null when no controller needs a clock
+    private Thread controlThread;
+    private Telemetry.Registration telemetry;
 
     private final Object lifecycle = new Object();
     private State state = State.NEW;
     private boolean stopResult;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private SedaGraph(String name, List<Stage<?>> stages, List<TcpLayer.Listener> listeners, long clogThreshold) {
+    private SedaGraph(String name, List<Stage<?>> stages, List<TcpLayer.Listener> listeners, long clogThreshold,
+                      SharedPool shared, boolean jmx) {
         this.name = name;
+        this.shared = shared;
+        this.jmx = jmx;
         this.stages = List.copyOf(stages);
         Map<String, Stage<?>> map = new LinkedHashMap<>();
         for (Stage<?> s : stages) {
@@ -73,6 +84,12 @@ public final class SedaGraph implements AutoCloseable {
             for (Stage<?> s : stages) {
                 s.start();
             }
+            if (shared != null) {
+                shared.start();
+                shared.signal();  // events offered before start are waiting
+            }
+            startControl();
+            telemetry = Telemetry.register(this, jmx);
             if (tcp != null) {
                 try {
                     tcp.start();
@@ -122,6 +139,13 @@ public final class SedaGraph implements AutoCloseable {
                     leftovers.add(s.name() + "=" + left);
                 }
             }
+            if (shared != null && wasRunning) {
+                shared.stop(deadline);
+            }
+            stopControl();
+            if (telemetry != null) {
+                telemetry.close();
+            }
             if (tcp != null) {
                 ok &= tcp.stop(deadline);
             }
@@ -134,6 +158,55 @@ public final class SedaGraph implements AutoCloseable {
             stopResult = ok;
             stopped.countDown();
             return ok;
+        }
+    }
+
+    /**
+     * One daemon thread per graph samples for the controllers that need a clock (thread-pool
+     * sizing, the overload controller's window), at a tenth of the shortest period they asked for.
+     */
+    private void startControl() {
+        long period = Long.MAX_VALUE;
+        for (Stage<?> s : stages) {
+            if (s.needsControl()) {
+                period = Math.min(period, s.controlPeriodNanos());
+            }
+        }
+        if (period == Long.MAX_VALUE) {
+            return;
+        }
+        long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(TimeUnit.MILLISECONDS.toNanos(200), period / 10));
+        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "seda-" + name + "-control");
+            t.setDaemon(true);  // never keeps a JVM alive on its own
+            controlThread = t;
+            return t;
+        });
+        ex.prestartCoreThread();
+        ex.scheduleWithFixedDelay(() -> {
+            for (Stage<?> s : stages) {
+                try {
+                    s.controlTick();
+                } catch (RuntimeException e) {  // one stage's trouble must not stop the others' control
+                    LOG.log(Level.WARNING, "graph '" + name + "': controller of stage '" + s.name() + "' failed", e);
+                }
+            }
+        }, tick, tick, TimeUnit.NANOSECONDS);
+        control = ex;
+    }
+
+    private void stopControl() {
+        if (control == null) {
+            return;
+        }
+        control.shutdownNow();
+        try {
+            // Terminated is not yet ended: join, so that no seda thread outlives stop().
+            if (control.awaitTermination(1, TimeUnit.SECONDS) && controlThread != null) {
+                controlThread.join(1000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -238,6 +311,8 @@ public final class SedaGraph implements AutoCloseable {
         private final List<Stage<?>> stages = new ArrayList<>();
         private final List<TcpLayer.Listener> listeners = new ArrayList<>();
         private long clogThreshold = DEFAULT_CLOG_THRESHOLD;
+        private int sharedPoolThreads;  // 0: stages run their own threads unless they ask otherwise
+        private boolean jmx = true;
         private boolean built;
 
         private Builder(String graphName) {
@@ -316,6 +391,30 @@ public final class SedaGraph implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs every stage whose settings say {@link Execution#DEFAULT} (and every
+         * {@link Execution#SHARED} one) on one pool of {@code threads} shared workers.
+         */
+        public Builder sharedPool(int threads) {
+            checkNotBuilt();
+            if (threads < 1) {
+                throw new IllegalArgumentException("graph '" + graphName + "': shared pool needs at least 1 thread, got "
+                        + threads);
+            }
+            sharedPoolThreads = threads;
+            return this;
+        }
+
+        /**
+         * Whether to register a JMX MBean per stage while the graph runs; default {@code true}.
+         * The names are {@code dev.seda:type=Stage,graph=<graph>,name=<stage>}.
+         */
+        public Builder jmx(boolean register) {
+            checkNotBuilt();
+            jmx = register;
+            return this;
+        }
+
         /** @throws IllegalStateException if a stage has no handler */
         public SedaGraph build() {
             checkNotBuilt();
@@ -326,7 +425,15 @@ public final class SedaGraph implements AutoCloseable {
                 }
             }
             built = true;
-            return new SedaGraph(graphName, stages, listeners, clogThreshold);
+            SharedPool pool = new SharedPool(graphName, sharedPoolThreads > 0 ? sharedPoolThreads
+                    : Math.max(2, Runtime.getRuntime().availableProcessors()));
+            for (Stage<?> s : stages) {
+                Execution e = s.settings().execution();
+                if (e == Execution.SHARED || (e == Execution.DEFAULT && sharedPoolThreads > 0)) {
+                    pool.add(s);
+                }
+            }
+            return new SedaGraph(graphName, stages, listeners, clogThreshold, pool.isEmpty() ? null : pool, jmx);
         }
 
         private void checkOwn(Stage<?> stage) {

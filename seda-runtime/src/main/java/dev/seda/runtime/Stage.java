@@ -2,38 +2,64 @@ package dev.seda.runtime;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
- * A stage: a bounded queue, admission by {@link WhenFull}, and a pool of worker threads running the
- * handler. Created by {@link SedaGraph.Builder#stage}; started and stopped by its {@link SedaGraph}.
+ * A stage: a bounded queue, admission policies, an optional response-time overload controller, and
+ * the threads running the handler (its own pool, sized by the thread-pool controller, or the graph's
+ * shared pool). Created by {@link SedaGraph.Builder#stage}; started and stopped by its {@link SedaGraph}.
  *
  * <p>Events offered before the graph starts wait in the queue. Once the graph's stop reaches this
  * stage and closes it, every offer is rejected (and counted).
+ *
+ * <p>Accounting: every offer is an arrival, and ends up admitted or rejected (by a {@link RejectReason}
+ * decided at offer time). Every admitted event is, once the stage drained, handled, failed or dropped
+ * (expired, or evicted by {@link WhenFull#DROP_OLDEST}).
  */
 public final class Stage<E> implements Sink<E> {
     private static final Logger LOG = System.getLogger(Stage.class.getName());
     private static final long FAILURE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long RECENT_REJECTION_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final int DECISIONS_KEPT = 32;
+    private static final RejectReason[] REASONS = RejectReason.values();
 
     private final String graphName;
-    private final StageSettings settings;
-    private final BlockingQueue<E> queue;
+    private final LongSupplier clock = System::nanoTime;
+    private final BlockingQueue<Envelope<E>> queue;
+    private volatile StageSettings settings;  // the current settings: run-time changes replace it
 
     private EventHandler<E> handler;
     private BatchHandler<E> batchHandler;
 
-    // Seam for the batching controller: it will move this between minBatch and maxBatch.
-    private volatile int batchTarget;
+    // Compiled admission policies, each with its own state.
+    private final Gate[] gates;
+    private final Bucket rateLimit;        // the first token-bucket policy, reconfigurable; or null
+    private final long maxQueueAgeNanos;   // the tightest queue-age deadline; 0 for none
+    private final ResponseTimeController overload;  // or null
+    private final BatchController batching;         // or null: the target stays maxBatch
+    private volatile ThreadPoolController poolControl;  // own threads with the controller on; else null
+
+    private volatile int minThreads;
+    private volatile int maxThreads;
 
     private final LongAdder arrivals = new LongAdder();
     private final LongAdder admitted = new LongAdder();
@@ -41,6 +67,14 @@ public final class Stage<E> implements Sink<E> {
     private final LongAdder dropped = new LongAdder();
     private final LongAdder handled = new LongAdder();
     private final LongAdder failed = new LongAdder();
+    private final LongAdder[] byReason = new LongAdder[REASONS.length];
+    private volatile long lastRejection = System.nanoTime() - 2 * RECENT_REJECTION_NANOS;
+
+    private final Reservoir queueingDelay = new Reservoir();
+    private final Reservoir serviceTime = new Reservoir();
+    private final Reservoir responseTime = new Reservoir();
+    private final ArrayDeque<ControllerDecision> decisions = new ArrayDeque<>();  // guarded by itself
+    private final LongAdder decisionCount = new LongAdder();
 
     // Admitted events not yet handled, failed or dropped: 0 means empty queue and no handler running.
     private final AtomicLong pending = new AtomicLong();
@@ -49,75 +83,170 @@ public final class Stage<E> implements Sink<E> {
     private volatile boolean closed;
     private volatile boolean shutdown;
 
-    private final List<Thread> workers = new ArrayList<>();
+    // Own threads: every worker started and not yet joined (ended ones are pruned on the next start).
+    private final Object poolLock = new Object();
+    private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
     private final AtomicInteger liveWorkers = new AtomicInteger();
+    private int workerSeq;  // guarded by poolLock
+    // Shared pool: set when the graph runs this stage there; running counts its events in flight.
+    private SharedPool shared;
+    private final AtomicInteger running = new AtomicInteger();
 
     private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - 2 * FAILURE_LOG_INTERVAL_NANOS);
     private final AtomicLong unloggedFailures = new AtomicLong();
+
+    private record Envelope<E>(E event, long enqueued, int requestClass) {}
+
+    /** One compiled admission check: null to admit, else the reason. */
+    private interface Gate {
+        RejectReason check(Object event, long now);
+    }
 
     Stage(String graphName, StageSettings settings) {
         this.graphName = graphName;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
-        this.batchTarget = settings.maxBatch();
+        this.minThreads = settings.minThreads();
+        this.maxThreads = settings.maxThreads();
+        for (int i = 0; i < byReason.length; i++) {
+            byReason[i] = new LongAdder();
+        }
+        long now = clock.getAsLong();
+        List<Gate> compiled = new ArrayList<>();
+        Bucket firstBucket = null;
+        long age = 0;
+        for (AdmissionPolicy p : settings.admission()) {
+            if (p instanceof AdmissionPolicy.QueueThreshold t) {
+                int length = t.length();
+                compiled.add((e, n) -> queue.size() >= length ? RejectReason.THRESHOLD : null);
+            } else if (p instanceof AdmissionPolicy.TokenBucket t) {
+                Bucket b = new Bucket(t.eventsPerSecond(), t.burst(), now);
+                firstBucket = firstBucket == null ? b : firstBucket;
+                compiled.add((e, n) -> b.tryAcquire(n) ? null : RejectReason.RATE);
+            } else if (p instanceof AdmissionPolicy.Test t) {
+                compiled.add((e, n) -> t.test().test(e) ? null : RejectReason.PREDICATE);
+            } else if (p instanceof AdmissionPolicy.QueueAge a) {
+                long d = a.deadline().toNanos();
+                age = age == 0 ? d : Math.min(age, d);
+            }
+        }
+        this.gates = compiled.toArray(new Gate[0]);
+        this.rateLimit = firstBucket;
+        this.maxQueueAgeNanos = age;
+        this.overload = settings.overload() == null ? null : new ResponseTimeController(settings.overload(), clock);
+        this.batching = settings.batchControl().enabled() && settings.minBatch() < settings.maxBatch()
+                ? new BatchController(settings.minBatch(), settings.maxBatch(), settings.batchControl(), clock) : null;
+        this.poolControl = settings.threadControl().enabled()
+                ? new ThreadPoolController(settings.threadControl(), clock) : null;
     }
 
     public String name() {
         return settings.name();
     }
 
+    /** The current settings, including run-time changes (threads, thresholds, targets, rate). */
     public StageSettings settings() {
         return settings;
     }
 
     /**
-     * Offers an event. When the queue is full: {@link WhenFull#REJECT} returns {@code false} at once;
-     * {@link WhenFull#BLOCK} waits up to the block timeout, then returns {@code false};
-     * {@link WhenFull#DROP_OLDEST} evicts the oldest event (counted as dropped) and returns
-     * {@code true}. A closed stage returns {@code false}. Every {@code false} is counted as rejected.
+     * Offers an event, as request class 0 or the one the overload controller's classifier gives.
+     * It goes through the admission policies in order, then the overload controller, then the
+     * queue: when full, {@link WhenFull#REJECT} returns {@code false} at once; {@link WhenFull#BLOCK}
+     * waits up to the block timeout, then returns {@code false}; {@link WhenFull#DROP_OLDEST} evicts
+     * the oldest event (counted as dropped) and returns {@code true}. A closed stage returns
+     * {@code false}. Every {@code false} is counted as rejected, with its reason.
      */
     @Override
     public boolean offer(E event) {
         Objects.requireNonNull(event, "event");
+        OverloadControl oc = settings.overload();
+        int cls = oc == null || oc.classifier() == null ? 0 : checkClass(oc.classifier().applyAsInt(event));
+        return admit(event, cls);
+    }
+
+    /**
+     * Offers an event of the given request class (0 = least important) to the overload controller.
+     *
+     * @throws IllegalArgumentException if the class is not one of the controller's (only class 0
+     *     exists without a controller)
+     */
+    public boolean offer(E event, int requestClass) {
+        Objects.requireNonNull(event, "event");
+        return admit(event, checkClass(requestClass));
+    }
+
+    private int checkClass(int cls) {
+        int classes = overload == null ? 1 : overload.classes();
+        if (cls < 0 || cls >= classes) {
+            throw new IllegalArgumentException("stage '" + name() + "' has request classes 0.." + (classes - 1)
+                    + ", got " + cls);
+        }
+        return cls;
+    }
+
+    private boolean admit(E event, int cls) {
         arrivals.increment();
         offersInProgress.incrementAndGet();
         try {
             if (closed) {
-                rejected.increment();
-                return false;
+                return reject(RejectReason.CLOSED);
+            }
+            long now = clock.getAsLong();
+            for (Gate g : gates) {
+                RejectReason no = g.check(event, now);
+                if (no != null) {
+                    return reject(no);
+                }
+            }
+            if (overload != null && !overload.tryAdmit(cls)) {
+                return reject(RejectReason.OVERLOAD);
             }
             // Counted before the event becomes visible, so a worker can never make pending negative.
             pending.incrementAndGet();
             boolean ok;
             try {
-                ok = enqueue(event);
+                ok = enqueue(new Envelope<>(event, now, cls));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 ok = false;
             }
-            if (ok) {
-                admitted.increment();
-            } else {
+            if (!ok) {
                 pending.decrementAndGet();
-                rejected.increment();
+                return reject(RejectReason.FULL);
             }
-            return ok;
+            admitted.increment();
+            SharedPool pool = shared;
+            if (pool != null) {
+                pool.signal();
+            }
+            return true;
         } finally {
             offersInProgress.decrementAndGet();
         }
     }
 
-    private boolean enqueue(E event) throws InterruptedException {
+    private boolean reject(RejectReason why) {
+        rejected.increment();
+        byReason[why.ordinal()].increment();
+        lastRejection = clock.getAsLong();
+        return false;
+    }
+
+    private boolean enqueue(Envelope<E> envelope) throws InterruptedException {
         switch (settings.whenFull()) {
             case REJECT:
-                return queue.offer(event);
+                return queue.offer(envelope);
             case BLOCK:
-                return queue.offer(event, settings.blockTimeout().toNanos(), TimeUnit.NANOSECONDS);
+                SharedPool pool = shared;
+                if (pool != null && pool.isWorker()) {
+                    return offerHelping(envelope);
+                }
+                return queue.offer(envelope, settings.blockTimeout().toNanos(), TimeUnit.NANOSECONDS);
             case DROP_OLDEST:
-                while (!queue.offer(event)) {
+                while (!queue.offer(envelope)) {
                     if (queue.poll() != null) {
-                        dropped.increment();
-                        pending.decrementAndGet();
+                        discard(RejectReason.DROPPED_OLDEST);
                     }
                 }
                 return true;
@@ -126,18 +255,198 @@ public final class Stage<E> implements Sink<E> {
         }
     }
 
+    /**
+     * BLOCK from a worker of the pool this stage runs on: instead of sleeping while the queue is
+     * full, the worker runs this stage's events itself. Sleeping could deadlock the pool: with
+     * every worker blocked upstream, no worker would be left to make room here.
+     */
+    private boolean offerHelping(Envelope<E> envelope) throws InterruptedException {
+        long deadline = clock.getAsLong() + settings.blockTimeout().toNanos();
+        while (!queue.offer(envelope)) {
+            if (clock.getAsLong() - deadline >= 0) {
+                return false;
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            if (!runShared()) {
+                LockSupport.parkNanos(100_000);  // at its cap: another worker is draining it
+            }
+        }
+        return true;
+    }
+
+    private void discard(RejectReason why) {
+        dropped.increment();
+        byReason[why.ordinal()].increment();
+        pending.decrementAndGet();
+    }
+
     public int queueLength() {
         return queue.size();
     }
 
+    /**
+     * Whether the stage is shedding load, so that a handler can degrade its service (a smaller
+     * page, a cached answer) instead of failing: the overload controller's last measurement was
+     * over a class's target, or the stage rejected an event in the last second.
+     */
+    public boolean overloaded() {
+        return (overload != null && overload.overloaded())
+                || clock.getAsLong() - lastRejection < RECENT_REJECTION_NANOS;
+    }
+
     public StageMetrics metrics() {
+        Map<RejectReason, Long> reasons = new EnumMap<>(RejectReason.class);
+        for (RejectReason r : REASONS) {
+            reasons.put(r, byReason[r.ordinal()].sum());
+        }
+        double rate = overload == null ? Double.NaN : minOf(overload.rates());
+        List<ControllerDecision> recent;
+        synchronized (decisions) {
+            recent = List.copyOf(decisions);
+        }
         return new StageMetrics(name(), arrivals.sum(), admitted.sum(), rejected.sum(), dropped.sum(),
-                handled.sum(), failed.sum(), queue.size(), liveWorkers.get());
+                handled.sum(), failed.sum(), queue.size(), threads(),
+                Collections.unmodifiableMap(reasons), queueingDelay.summary(), serviceTime.summary(),
+                responseTime.summary(), minThreads, maxThreads, batchTarget(), rate, overloaded(),
+                decisionCount.sum(), recent);
+    }
+
+    private static double minOf(double[] values) {
+        double m = Double.POSITIVE_INFINITY;
+        for (double v : values) {
+            m = Math.min(m, v);
+        }
+        return m;
+    }
+
+    /** Own threads: live workers. Shared pool: this stage's events being handled right now. */
+    private int threads() {
+        return shared != null ? running.get() : liveWorkers.get();
+    }
+
+    int batchTarget() {
+        return batching == null ? settings.maxBatch() : batching.target();
     }
 
     @Override
     public String toString() {
         return "Stage[" + name() + "]";
+    }
+
+    // ---- run-time reconfiguration; the same checks serve code and JMX ----
+
+    /**
+     * New thread bounds, effective at once: with its own threads, the stage starts threads up to the
+     * new floor (min with the controller on, else max) and workers above the new max end after
+     * their current event. On the shared pool, max caps this stage's concurrent events.
+     *
+     * @throws IllegalArgumentException unless 1 <= min <= max; nothing changes then
+     */
+    public void setThreads(int min, int max) {
+        StageSettings.checkThreads(name(), min, max);
+        synchronized (poolLock) {
+            int oldMin = minThreads;
+            int oldMax = maxThreads;
+            // Max first when growing, min first when shrinking: min <= max holds for readers throughout.
+            if (min > oldMax) {
+                maxThreads = max;
+                minThreads = min;
+            } else {
+                minThreads = min;
+                maxThreads = max;
+            }
+            settings = settings.threads(min, max);
+            if (oldMin != min || oldMax != max) {
+                decide("threads", "reconfigure", oldMax, max, "threads set to " + min + ".." + max
+                        + " (were " + oldMin + ".." + oldMax + ")");
+            }
+            ensureWorkers();
+        }
+    }
+
+    /** The thread-pool controller's queue threshold. */
+    public int queueThreshold() {
+        ThreadPoolController pc = poolControl;
+        return pc == null ? settings.threadControl().queueThreshold() : pc.threshold();
+    }
+
+    /**
+     * @throws IllegalArgumentException if negative
+     * @throws IllegalStateException if the stage has no thread-pool controller (it is off, or the
+     *     stage runs on the shared pool)
+     */
+    public void setQueueThreshold(int events) {
+        ThreadPoolControl.checkQueueThreshold(events);
+        ThreadPoolController pc = poolControl;
+        if (pc == null) {
+            throw new IllegalStateException("stage '" + name() + "' has no thread-pool controller");
+        }
+        synchronized (poolLock) {
+            pc.setThreshold(events);
+            settings = settings.threadControl(settings.threadControl().withQueueThreshold(events));
+        }
+    }
+
+    /** The overload controller's targets, lowest class first; empty without one. */
+    public List<Duration> responseTimeTargets() {
+        return overload == null ? List.of() : List.of(overload.targets());
+    }
+
+    /**
+     * New 90th-percentile targets, one per request class, lowest first; used from the next adjustment.
+     *
+     * @throws IllegalArgumentException if the count differs from the classes or a target is not positive
+     * @throws IllegalStateException if the stage has no overload controller
+     */
+    public void setResponseTimeTargets(Duration... perClass) {
+        if (overload == null) {
+            throw new IllegalStateException("stage '" + name() + "' has no response-time overload controller");
+        }
+        if (perClass.length != overload.classes()) {
+            throw new IllegalArgumentException("stage '" + name() + "' has " + overload.classes()
+                    + " request classes, got " + perClass.length + " targets");
+        }
+        for (Duration d : perClass) {
+            ThreadPoolControl.checkPositive(d, "response-time target");
+        }
+        synchronized (poolLock) {
+            overload.setTargets(perClass);
+            OverloadControl o = settings.overload();
+            settings = settings.overload(new OverloadControl(List.of(perClass), o.classifier(), o.samples(),
+                    o.window(), o.initialRate(), o.minRate(), o.maxRate(), o.increase(), o.decrease(),
+                    o.lowerClassDecrease()));
+        }
+    }
+
+    /** The rate of the first token-bucket admission policy in events/s, or NaN without one. */
+    public double rateLimit() {
+        return rateLimit == null ? Double.NaN : rateLimit.rate();
+    }
+
+    /**
+     * @throws IllegalArgumentException unless 0 < rate < infinity
+     * @throws IllegalStateException if the stage has no token-bucket admission policy
+     */
+    public void setRateLimit(double eventsPerSecond) {
+        AdmissionPolicy.checkRate(eventsPerSecond);
+        if (rateLimit == null) {
+            throw new IllegalStateException("stage '" + name() + "' has no token-bucket admission policy");
+        }
+        synchronized (poolLock) {
+            double before = rateLimit.rate();
+            rateLimit.setRate(eventsPerSecond, clock.getAsLong());
+            List<AdmissionPolicy> policies = new ArrayList<>(settings.admission());
+            for (int i = 0; i < policies.size(); i++) {
+                if (policies.get(i) instanceof AdmissionPolicy.TokenBucket t) {
+                    policies.set(i, new AdmissionPolicy.TokenBucket(eventsPerSecond, t.burst()));
+                    break;
+                }
+            }
+            settings = settings.admission(policies.toArray(new AdmissionPolicy[0]));
+            decide("rate", "reconfigure", before, eventsPerSecond, "rate limit set");
+        }
     }
 
     // ---- wiring and lifecycle, driven by SedaGraph ----
@@ -162,64 +471,278 @@ public final class Stage<E> implements Sink<E> {
         return handler != null || batchHandler != null;
     }
 
+    String graphName() {
+        return graphName;
+    }
+
+    /** Before start: the graph runs this stage on its shared pool. */
+    void runOn(SharedPool pool) {
+        shared = pool;
+        poolControl = null;  // the pool's size is the graph's; max threads only caps concurrency
+    }
+
+    boolean isShared() {
+        return shared != null;
+    }
+
+    /** Whether the graph's control thread has anything to do for this stage. */
+    boolean needsControl() {
+        return poolControl != null || overload != null;
+    }
+
+    /** The shortest period this stage's controllers want to be looked at. */
+    long controlPeriodNanos() {
+        long p = Long.MAX_VALUE;
+        if (poolControl != null) {
+            p = settings.threadControl().sampleInterval().toNanos();
+        }
+        if (overload != null) {
+            p = Math.min(p, settings.overload().window().toNanos());
+        }
+        return p;
+    }
+
     /**
-     * Starts the workers. For now the pool is fixed at maxThreads; the thread-pool controller will
-     * start at minThreads and grow/shrink between the bounds from queue length and idle time.
+     * Starts the workers of a stage with its own threads: minThreads with the thread-pool
+     * controller on, else maxThreads. On the shared pool there is nothing to start.
      */
     void start() {
-        for (int i = 1; i <= settings.maxThreads(); i++) {
-            Thread t = new Thread(this::runWorker, "seda-" + graphName + "-" + name() + "-" + i);
-            workers.add(t);
-            liveWorkers.incrementAndGet();  // counted here so metrics never under-report a started pool
-            t.start();
+        synchronized (poolLock) {
+            ensureWorkers();
+        }
+    }
+
+    private void ensureWorkers() {
+        if (shared != null || shutdown) {
+            return;
+        }
+        int floor = poolControl != null ? minThreads : maxThreads;
+        while (liveWorkers.get() < floor) {
+            spawnWorker();
+        }
+    }
+
+    private void spawnWorker() {
+        assert Thread.holdsLock(poolLock);
+        workers.removeIf(w -> !w.isAlive());
+        Thread t = new Thread(this::runWorker, "seda-" + graphName + "-" + name() + "-" + (++workerSeq));
+        liveWorkers.incrementAndGet();  // counted here so metrics never under-report a started pool
+        workers.add(t);
+        t.start();
+    }
+
+    /** Called by the graph's control thread: samples for the controllers that need a clock. */
+    void controlTick() {
+        ThreadPoolController pc = poolControl;
+        if (pc != null && !shutdown) {
+            int length = queue.size();
+            int live = liveWorkers.get();
+            if (pc.sample(length, live, maxThreads)) {
+                synchronized (poolLock) {
+                    if (!shutdown && liveWorkers.get() < maxThreads) {
+                        spawnWorker();
+                        decide("threads", "add", live, live + 1, "queue length " + length + " over threshold "
+                                + pc.threshold() + " and not shrinking");
+                    }
+                }
+            }
+        }
+        if (overload != null) {
+            recordDrafts(overload.tick());
         }
     }
 
     private void runWorker() {
+        boolean retired = false;
         try {
             while (!shutdown) {
-                E first;
+                int was = tryRetire(maxThreads);
+                if (was > 0) {
+                    retired = true;
+                    decide("threads", "retire", was, was - 1, "above max threads " + maxThreads);
+                    return;
+                }
+                ThreadPoolController pc = poolControl;
+                long idleNanos = pc != null ? settings.threadControl().idleTimeout().toNanos() : TimeUnit.SECONDS.toNanos(1);
+                Envelope<E> first;
                 try {
-                    first = queue.take();
+                    first = queue.poll(idleNanos, TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
                     continue;  // stop() interrupts to end us; the loop condition decides
                 }
-                if (batchHandler == null) {
-                    handleOne(first);
-                } else {
-                    List<E> batch = new ArrayList<>(batchTarget);
-                    batch.add(first);
-                    // Never waits to fill a batch: as many as are queued, up to the target.
-                    queue.drainTo(batch, batchTarget - 1);
-                    handleBatch(batch);
+                if (first == null) {
+                    int before = pc != null ? tryRetire(minThreads) : 0;
+                    if (before > 0) {
+                        retired = true;
+                        decide("threads", "retire", before, before - 1, "idle for "
+                                + settings.threadControl().idleTimeout().toMillis() + " ms");
+                        return;
+                    }
+                    continue;
                 }
+                process(first);
             }
         } finally {
-            liveWorkers.decrementAndGet();
+            if (!retired) {
+                liveWorkers.decrementAndGet();
+            }
         }
     }
 
-    private void handleOne(E event) {
+    /**
+     * Leaves the pool if more than {@code keep} workers live; the count drops at once.
+     *
+     * @return the count before leaving, or 0 if this worker stays
+     */
+    private int tryRetire(int keep) {
+        for (;;) {
+            int live = liveWorkers.get();
+            if (live <= keep) {
+                return 0;
+            }
+            if (liveWorkers.compareAndSet(live, live - 1)) {
+                return live;
+            }
+        }
+    }
+
+    /**
+     * Called by a shared-pool worker: runs one event (or batch) of this stage if one is queued and
+     * the stage is below its concurrency cap.
+     */
+    boolean runShared() {
+        for (;;) {
+            int r = running.get();
+            if (r >= maxThreads || queue.isEmpty()) {
+                return false;
+            }
+            if (running.compareAndSet(r, r + 1)) {
+                break;
+            }
+        }
         try {
-            handler.handle(event);
+            Envelope<E> first = queue.poll();
+            if (first == null) {
+                return false;
+            }
+            if (!queue.isEmpty()) {
+                shared.signal();  // more work here: let an idle worker take it in parallel
+            }
+            process(first);
+            return true;
+        } finally {
+            running.decrementAndGet();
+        }
+    }
+
+    /** Whether a shared-pool worker could run something of this stage now. */
+    boolean hasRunnableWork() {
+        return !queue.isEmpty() && running.get() < maxThreads;
+    }
+
+    private void process(Envelope<E> first) {
+        if (batchHandler == null) {
+            handleOne(first);
+            return;
+        }
+        List<Envelope<E>> taken = new ArrayList<>(batchTarget());
+        taken.add(first);
+        // Never waits to fill a batch: as many as are queued, up to the target.
+        queue.drainTo(taken, batchTarget() - 1);
+        handleBatch(taken);
+    }
+
+    private boolean expired(Envelope<E> e, long now) {
+        if (maxQueueAgeNanos > 0 && now - e.enqueued() > maxQueueAgeNanos) {
+            if (overload != null) {
+                // Waiting past its deadline is the clearest overload signal there is.
+                recordDrafts(overload.record(e.requestClass(), now - e.enqueued()));
+            }
+            discard(RejectReason.EXPIRED);
+            return true;
+        }
+        return false;
+    }
+
+    private void handleOne(Envelope<E> e) {
+        long start = clock.getAsLong();
+        if (expired(e, start)) {
+            return;
+        }
+        queueingDelay.record(start - e.enqueued());
+        try {
+            handler.handle(e.event());
             handled.increment();
         } catch (Throwable t) {  // a failing handler must never end its worker
             onFailure(1, t);
         } finally {
+            long end = clock.getAsLong();
+            serviceTime.record(end - start);
+            responseTime.record(end - e.enqueued());
+            if (overload != null) {
+                recordDrafts(overload.record(e.requestClass(), end - e.enqueued()));
+            }
             pending.decrementAndGet();
         }
     }
 
-    private void handleBatch(List<E> batch) {
+    private void handleBatch(List<Envelope<E>> taken) {
+        long start = clock.getAsLong();
+        List<E> batch = new ArrayList<>(taken.size());
+        List<Envelope<E>> live = new ArrayList<>(taken.size());
+        for (Envelope<E> e : taken) {
+            if (!expired(e, start)) {
+                queueingDelay.record(start - e.enqueued());
+                batch.add(e.event());
+                live.add(e);
+            }
+        }
         int n = batch.size();
+        if (n == 0) {
+            return;
+        }
         try {
             batchHandler.handle(batch);
             handled.add(n);
         } catch (Throwable t) {
             onFailure(n, t);
         } finally {
+            long end = clock.getAsLong();
+            serviceTime.record(end - start);
+            for (Envelope<E> e : live) {
+                responseTime.record(end - e.enqueued());
+                if (overload != null) {
+                    recordDrafts(overload.record(e.requestClass(), end - e.enqueued()));
+                }
+            }
+            if (batching != null) {
+                BatchController.Change c = batching.onBatch(n);
+                if (c != null) {
+                    decide("batch", c.action(), c.from(), c.to(), c.reason());
+                }
+            }
             pending.addAndGet(-n);
         }
+    }
+
+    private void recordDrafts(List<ResponseTimeController.ControllerDecisionDraft> drafts) {
+        for (ResponseTimeController.ControllerDecisionDraft d : drafts) {
+            decide("overload", d.action(), d.from(), d.to(), d.reason());
+        }
+    }
+
+    private void decide(String controller, String action, double from, double to, String reason) {
+        ControllerDecision d = new ControllerDecision(Instant.now(), name(), controller, action, from, to, reason);
+        synchronized (decisions) {
+            if (decisions.size() == DECISIONS_KEPT) {
+                decisions.removeFirst();
+            }
+            decisions.addLast(d);
+        }
+        decisionCount.increment();
+        Telemetry.decision(graphName, d);
+        LOG.log(Level.DEBUG, () -> "graph '" + graphName + "' stage '" + name() + "': " + controller + " " + action
+                + " " + from + " -> " + to + ": " + reason);
     }
 
     private void onFailure(int events, Throwable t) {
@@ -243,7 +766,8 @@ public final class Stage<E> implements Sink<E> {
 
     /**
      * Drains and closes: waits until idle, rejects further offers, handles what slipped in while
-     * closing, then ends the workers. Past the deadline the workers are interrupted regardless.
+     * closing, then ends the workers. Past the deadline the workers are interrupted regardless (on
+     * the shared pool, the pool's stop does that).
      *
      * @return whether every admitted event was handled in time
      */
@@ -253,7 +777,9 @@ public final class Stage<E> implements Sink<E> {
         // An offer that passed the closed check before we set it may still enqueue: wait for it.
         drained &= awaitZero(() -> offersInProgress.get() == 0, deadlineNanos);
         drained &= awaitIdle(deadlineNanos);
-        shutdown = true;
+        synchronized (poolLock) {
+            shutdown = true;  // under the lock: the control thread cannot add a worker after this
+        }
         for (Thread t : workers) {
             t.interrupt();
         }
@@ -262,7 +788,7 @@ public final class Stage<E> implements Sink<E> {
 
     /** Waits for the workers to end, at least briefly even when the deadline passed. */
     void joinWorkers(long deadlineNanos) {
-        for (Thread t : workers) {
+        for (Thread t : List.copyOf(workers)) {
             long millis = Math.max(20, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
             try {
                 t.join(millis);

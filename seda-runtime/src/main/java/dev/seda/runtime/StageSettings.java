@@ -1,11 +1,12 @@
 package dev.seda.runtime;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * How a stage is built: thread bounds, queue capacity, what happens when the queue is full, and
- * batch bounds. Validated on construction.
+ * How a stage is built: thread bounds, queue capacity, what happens when the queue is full, batch
+ * bounds, admission policies, controllers and execution. Validated on construction.
  *
  * @param name unique in its graph, not blank
  * @param minThreads lower bound for the thread-pool controller, at least 1
@@ -15,18 +16,22 @@ import java.util.Objects;
  * @param blockTimeout how long {@link WhenFull#BLOCK} waits for room, not negative
  * @param minBatch lower bound for the batching controller, at least 1
  * @param maxBatch most events per handler call, at least {@code minBatch}
+ * @param admission checks applied in order before the queue; default none
+ * @param threadControl the thread-pool controller; default {@link ThreadPoolControl#DEFAULT}
+ * @param batchControl the batching controller; default {@link BatchControl#DEFAULT}
+ * @param overload the response-time overload controller, or {@code null} (the default) for none
+ * @param execution own threads or the graph's shared pool; default {@link Execution#DEFAULT}
  */
 public record StageSettings(String name, int minThreads, int maxThreads, int queueCapacity,
-                            WhenFull whenFull, Duration blockTimeout, int minBatch, int maxBatch) {
+                            WhenFull whenFull, Duration blockTimeout, int minBatch, int maxBatch,
+                            List<AdmissionPolicy> admission, ThreadPoolControl threadControl,
+                            BatchControl batchControl, OverloadControl overload, Execution execution) {
 
     public StageSettings {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("stage name must not be blank, got '" + name + "'");
         }
-        if (minThreads < 1 || maxThreads < minThreads) {
-            throw new IllegalArgumentException("stage '" + name + "': threads must satisfy 1 <= min <= max, got "
-                    + minThreads + ".." + maxThreads);
-        }
+        checkThreads(name, minThreads, maxThreads);
         if (queueCapacity < 1) {
             throw new IllegalArgumentException("stage '" + name + "': queue capacity must be at least 1, got "
                     + queueCapacity);
@@ -42,27 +47,86 @@ public record StageSettings(String name, int minThreads, int maxThreads, int que
             throw new IllegalArgumentException("stage '" + name + "': batch must satisfy 1 <= min <= max, got "
                     + minBatch + ".." + maxBatch);
         }
+        if (admission == null || threadControl == null || batchControl == null || execution == null) {
+            throw new IllegalArgumentException("stage '" + name + "': admission, threadControl, batchControl and"
+                    + " execution must be given");
+        }
+        admission = List.copyOf(admission);
     }
 
-    /** Defaults: 1..1 threads, queue 1024, {@link WhenFull#REJECT}, 100 ms block timeout, batch 1..1. */
+    /** The original eight settings, with the defaults for the rest. */
+    public StageSettings(String name, int minThreads, int maxThreads, int queueCapacity,
+                         WhenFull whenFull, Duration blockTimeout, int minBatch, int maxBatch) {
+        this(name, minThreads, maxThreads, queueCapacity, whenFull, blockTimeout, minBatch, maxBatch,
+                List.of(), ThreadPoolControl.DEFAULT, BatchControl.DEFAULT, null, Execution.DEFAULT);
+    }
+
+    static void checkThreads(String name, int min, int max) {
+        if (min < 1 || max < min) {
+            throw new IllegalArgumentException("stage '" + name + "': threads must satisfy 1 <= min <= max, got "
+                    + min + ".." + max);
+        }
+    }
+
+    /**
+     * Defaults: 1..1 threads, queue 1024, {@link WhenFull#REJECT}, 100 ms block timeout, batch 1..1,
+     * no admission policy, thread-pool and batching controllers on (they act only on ranges), no
+     * overload controller, the graph's default execution.
+     */
     public static StageSettings of(String name) {
         return new StageSettings(name, 1, 1, 1024, WhenFull.REJECT, Duration.ofMillis(100), 1, 1);
     }
 
     public StageSettings threads(int min, int max) {
-        return new StageSettings(name, min, max, queueCapacity, whenFull, blockTimeout, minBatch, maxBatch);
+        return new StageSettings(name, min, max, queueCapacity, whenFull, blockTimeout, minBatch, maxBatch,
+                admission, threadControl, batchControl, overload, execution);
     }
 
     public StageSettings queue(int capacity) {
-        return new StageSettings(name, minThreads, maxThreads, capacity, whenFull, blockTimeout, minBatch, maxBatch);
+        return new StageSettings(name, minThreads, maxThreads, capacity, whenFull, blockTimeout, minBatch, maxBatch,
+                admission, threadControl, batchControl, overload, execution);
     }
 
     public StageSettings whenFull(WhenFull policy, Duration blockTimeout) {
         Objects.requireNonNull(policy, "policy");
-        return new StageSettings(name, minThreads, maxThreads, queueCapacity, policy, blockTimeout, minBatch, maxBatch);
+        return new StageSettings(name, minThreads, maxThreads, queueCapacity, policy, blockTimeout, minBatch, maxBatch,
+                admission, threadControl, batchControl, overload, execution);
     }
 
     public StageSettings batch(int min, int max) {
-        return new StageSettings(name, minThreads, maxThreads, queueCapacity, whenFull, blockTimeout, min, max);
+        return new StageSettings(name, minThreads, maxThreads, queueCapacity, whenFull, blockTimeout, min, max,
+                admission, threadControl, batchControl, overload, execution);
+    }
+
+    /** Replaces the admission policies; they apply in this order. */
+    public StageSettings admission(AdmissionPolicy... policies) {
+        return new StageSettings(name, minThreads, maxThreads, queueCapacity, whenFull, blockTimeout, minBatch, maxBatch,
+                List.of(policies), threadControl, batchControl, overload, execution);
+    }
+
+    public StageSettings threadControl(ThreadPoolControl control) {
+        return new StageSettings(name, minThreads, maxThreads, queueCapacity, whenFull, blockTimeout, minBatch, maxBatch,
+                admission, control, batchControl, overload, execution);
+    }
+
+    /** Pins the pool at max threads: the thread-pool controller stays off. */
+    public StageSettings fixedThreads() {
+        return threadControl(threadControl.withEnabled(false));
+    }
+
+    public StageSettings batchControl(BatchControl control) {
+        return new StageSettings(name, minThreads, maxThreads, queueCapacity, whenFull, blockTimeout, minBatch, maxBatch,
+                admission, threadControl, control, overload, execution);
+    }
+
+    /** The response-time overload controller, or {@code null} for none. */
+    public StageSettings overload(OverloadControl control) {
+        return new StageSettings(name, minThreads, maxThreads, queueCapacity, whenFull, blockTimeout, minBatch, maxBatch,
+                admission, threadControl, batchControl, control, execution);
+    }
+
+    public StageSettings execution(Execution how) {
+        return new StageSettings(name, minThreads, maxThreads, queueCapacity, whenFull, blockTimeout, minBatch, maxBatch,
+                admission, threadControl, batchControl, overload, how);
     }
 }

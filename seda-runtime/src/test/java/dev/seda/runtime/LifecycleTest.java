@@ -12,16 +12,25 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 @Timeout(10)
 class LifecycleTest {
 
-    @Test
-    void stopDrainsEveryAdmittedEventThroughThePipeline() {
+    /** A builder whose stages run on their own threads, or all on a shared pool of two. */
+    static SedaGraph.Builder builder(String name, Execution how) {
+        SedaGraph.Builder b = SedaGraph.builder(name).jmx(false);
+        return how == Execution.SHARED ? b.sharedPool(2) : b;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Execution.class, names = {"OWN_THREADS", "SHARED"})
+    void stopDrainsEveryAdmittedEventThroughThePipeline(Execution how) {
         int n = 5_000;
         AtomicLong sum = new AtomicLong();
         AtomicInteger lostDownstream = new AtomicInteger();
-        SedaGraph.Builder b = SedaGraph.builder("pipe");
+        SedaGraph.Builder b = builder("pipe", how);
         Stage<Integer> a = b.stage(StageSettings.of("a").queue(n));
         // Small downstream queues: a and b must keep emitting into them while they drain.
         Stage<Integer> mid = b.stage(StageSettings.of("b").threads(2, 2).queue(16).whenFull(WhenFull.BLOCK, Duration.ofSeconds(5)));
@@ -65,11 +74,12 @@ class LifecycleTest {
         assertThrows(IllegalStateException.class, g::start);
     }
 
-    @Test
-    void stuckHandlerMakesStopReturnFalseAtTheDeadline() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = Execution.class, names = {"OWN_THREADS", "SHARED"})
+    void stuckHandlerMakesStopReturnFalseAtTheDeadline(Execution how) throws Exception {
         CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch never = new CountDownLatch(1);
-        SedaGraph.Builder b = SedaGraph.builder("stuck");
+        SedaGraph.Builder b = builder("stuck", how);
         Stage<Integer> s = b.stage(StageSettings.of("s"));
         Stage<Integer> after = b.stage(StageSettings.of("after"));
         b.handler(s, e -> {
@@ -107,9 +117,10 @@ class LifecycleTest {
         assertThrows(IllegalStateException.class, g::start);
     }
 
-    @Test
-    void concurrentStopCallsAgree() throws Exception {
-        SedaGraph.Builder b = SedaGraph.builder("twice");
+    @ParameterizedTest
+    @EnumSource(value = Execution.class, names = {"OWN_THREADS", "SHARED"})
+    void concurrentStopCallsAgree(Execution how) throws Exception {
+        SedaGraph.Builder b = builder("twice", how);
         Stage<Integer> s = b.stage(StageSettings.of("s"));
         b.handler(s, e -> Thread.sleep(50));
         SedaGraph g = b.build();

@@ -18,6 +18,8 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 @Timeout(10)
 class StageTest {
@@ -63,11 +65,11 @@ class StageTest {
             assertTrue(s.offer(2));
             assertTrue(s.offer(3));
             assertFalse(s.offer(4));
-            assertEquals(new StageMetrics("s", 4, 3, 1, 0, 0, 0, 2, 1), s.metrics());
+            assertEquals(new StageMetrics("s", 4, 3, 1, 0, 0, 0, 2, 1), s.metrics().counters());
             gate.release.countDown();
             assertTrue(g.stop(Duration.ofSeconds(5)));
             assertEquals(List.of(1, 2, 3), gate.seen);
-            assertEquals(new StageMetrics("s", 4, 3, 1, 0, 3, 0, 0, 0), s.metrics());
+            assertEquals(new StageMetrics("s", 4, 3, 1, 0, 3, 0, 0, 0), s.metrics().counters());
         }
     }
 
@@ -129,8 +131,9 @@ class StageTest {
         }
     }
 
-    @Test
-    void handlerExceptionsAreCountedAndWorkerCarriesOn() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = Execution.class, names = {"OWN_THREADS", "SHARED"})
+    void handlerExceptionsAreCountedAndWorkerCarriesOn(Execution how) throws Exception {
         List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
         Set<Thread> threads = ConcurrentHashMap.newKeySet();
         EventHandler<Integer> h = e -> {
@@ -143,7 +146,7 @@ class StageTest {
             }
             seen.add(e);
         };
-        try (SedaGraph g = single(StageSettings.of("s"), h)) {
+        try (SedaGraph g = single(StageSettings.of("s").execution(how), h)) {
             g.start();
             Stage<Integer> s = only(g);
             for (int i = 1; i <= 10; i++) {
@@ -153,17 +156,20 @@ class StageTest {
             assertEquals(List.of(1, 3, 7, 9), seen);
             assertEquals(4, s.metrics().handled());
             assertEquals(6, s.metrics().failed());
-            assertEquals(1, threads.size(), "one worker handled everything");
+            if (how == Execution.OWN_THREADS) {
+                assertEquals(1, threads.size(), "one worker handled everything");
+            }
         }
     }
 
-    @Test
-    void batchesHoldWhatIsQueuedUpToMax() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = Execution.class, names = {"OWN_THREADS", "SHARED"})
+    void batchesHoldWhatIsQueuedUpToMax(Execution how) throws Exception {
         CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
         SedaGraph.Builder b = SedaGraph.builder("t");
-        Stage<Integer> s = b.stage(StageSettings.of("s").batch(2, 4));
+        Stage<Integer> s = b.stage(StageSettings.of("s").batch(2, 4).execution(how));
         b.batchHandler(s, events -> {
             batches.add(List.copyOf(events));
             holding.countDown();

@@ -1,0 +1,212 @@
+package dev.seda.runtime;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * The USITS'03 response-time controller described by {@link OverloadControl}, apart from the
+ * stage so that it can be tested with a fake clock. Admission is per class token buckets; samples
+ * are response times of handled events; adjustments run on the thread that records the
+ * {@code samples}-th sample, or on the control thread's {@link #tick} when the window ends.
+ */
+final class ResponseTimeController {
+    static final double SMOOTHING = 0.7;   // alpha: weight of the old 90th percentile
+    static final double INCREASE_BELOW = -0.5;  // err_i: grow only under half the target
+    static final double INCREASE_OFFSET = -0.1; // c_i
+
+    private final OverloadControl control;
+    private final LongSupplier clock;
+    private final int classes;
+    private final long[] targets;        // nanos, per class; guarded by this
+    private final Bucket[] buckets;
+    private final long[][] samples;      // per class, this window's response times
+    private final int[] counts;
+    private final long[] handled;        // per class, this window (all handled, beyond the samples kept)
+    private final double[] smoothed;     // nanos; -1 until measured
+    private int total;
+    private long windowStart;
+    private volatile boolean overloaded;
+    private volatile long lastP90;
+
+    ResponseTimeController(OverloadControl control, LongSupplier clock) {
+        this.control = control;
+        this.clock = clock;
+        this.classes = control.classes();
+        this.targets = control.targets().stream().mapToLong(Duration::toNanos).toArray();
+        long now = clock.getAsLong();
+        this.buckets = new Bucket[classes];
+        for (int c = 0; c < classes; c++) {
+            buckets[c] = new Bucket(control.initialRate(), now);
+        }
+        this.samples = new long[classes][control.samples()];
+        this.counts = new int[classes];
+        this.handled = new long[classes];
+        this.smoothed = new double[classes];
+        Arrays.fill(smoothed, -1);
+        this.windowStart = now;
+    }
+
+    int classes() {
+        return classes;
+    }
+
+    /** Takes a token of the class's bucket. */
+    boolean tryAdmit(int cls) {
+        return buckets[cls].tryAcquire(clock.getAsLong());
+    }
+
+    double rate(int cls) {
+        return buckets[cls].rate();
+    }
+
+    /** The smallest class rate: what the stage admits at most for its least important events. */
+    double[] rates() {
+        double[] r = new double[classes];
+        for (int c = 0; c < classes; c++) {
+            r[c] = buckets[c].rate();
+        }
+        return r;
+    }
+
+    boolean overloaded() {
+        return overloaded;
+    }
+
+    /** The last smoothed 90th percentile of the most important class with samples, in nanos. */
+    long lastP90() {
+        return lastP90;
+    }
+
+    synchronized Duration[] targets() {
+        Duration[] d = new Duration[classes];
+        for (int c = 0; c < classes; c++) {
+            d[c] = Duration.ofNanos(targets[c]);
+        }
+        return d;
+    }
+
+    synchronized void setTargets(Duration[] perClass) {
+        for (int c = 0; c < classes; c++) {
+            targets[c] = perClass[c].toNanos();
+        }
+    }
+
+    /** One handled (or expired) event's response time; may adjust. */
+    List<ControllerDecisionDraft> record(int cls, long responseNanos) {
+        synchronized (this) {
+            handled[cls]++;
+            if (counts[cls] < samples[cls].length) {
+                samples[cls][counts[cls]++] = responseNanos;
+            }
+            if (++total < control.samples()) {
+                return List.of();
+            }
+            return adjust(clock.getAsLong());
+        }
+    }
+
+    /** Ends a window that produced fewer than {@code samples} samples. */
+    synchronized List<ControllerDecisionDraft> tick() {
+        long now = clock.getAsLong();
+        if (now - windowStart < control.window().toNanos()) {
+            return List.of();
+        }
+        return adjust(now);
+    }
+
+    /** A decision before the stage stamps it with its name and the time. */
+    record ControllerDecisionDraft(String action, double from, double to, String reason) {}
+
+    private List<ControllerDecisionDraft> adjust(long now) {
+        double seconds = Math.max(1e-9, (now - windowStart) / 1e9);
+        boolean[] over = new boolean[classes];
+        boolean[] measured = new boolean[classes];
+        double[] throughput = new double[classes];
+        for (int c = 0; c < classes; c++) {
+            throughput[c] = handled[c] / seconds;
+            if (counts[c] > 0) {
+                long[] s = Arrays.copyOf(samples[c], counts[c]);
+                Arrays.sort(s);
+                long p90 = Reservoir.percentile(s, 0.90);
+                smoothed[c] = smoothed[c] < 0 ? p90 : SMOOTHING * smoothed[c] + (1 - SMOOTHING) * p90;
+                measured[c] = true;
+                // Over only when this window is over too: the average alone still remembers a
+                // backlog that is gone, and cutting on it undershoots far below capacity.
+                over[c] = smoothed[c] > targets[c] && p90 > targets[c];
+            }
+        }
+        List<ControllerDecisionDraft> out = new ArrayList<>();
+        boolean[] cut = new boolean[classes];
+        for (int c = classes - 1; c >= 0; c--) {
+            if (!over[c]) {
+                continue;
+            }
+            boolean shedLower = false;
+            for (int lower = 0; lower < c; lower++) {
+                if (!cut[lower] && buckets[lower].rate() > control.minRate()) {
+                    cut[lower] = true;
+                    shedLower = true;
+                    setRate(lower, decreased(lower, throughput[lower], control.lowerClassDecrease()), now, "shed-lower",
+                            String.format("class %d p90 %.1f ms over its target %.1f ms: shedding lower classes first",
+                                    c, smoothed[c] / 1e6, targets[c] / 1e6), out);
+                }
+            }
+            if (!shedLower && !cut[c]) {
+                cut[c] = true;
+                setRate(c, decreased(c, throughput[c], control.decrease()), now, "decrease",
+                        String.format("class %d p90 %.1f ms over its target %.1f ms", c, smoothed[c] / 1e6,
+                                targets[c] / 1e6), out);
+            }
+        }
+        for (int c = 0; c < classes; c++) {
+            if (cut[c] || over[c]) {
+                continue;
+            }
+            // No sample at all is no evidence of overload: treat it as an idle class.
+            double err = measured[c] ? (smoothed[c] - targets[c]) / targets[c] : -1;
+            double rate = buckets[c].rate();
+            if (err < INCREASE_BELOW && rate < control.maxRate()) {
+                double next = Math.min(control.maxRate(), rate + control.increase() * (-err + INCREASE_OFFSET));
+                setRate(c, next, now, "increase", measured[c]
+                        ? String.format("class %d p90 %.1f ms under its target %.1f ms", c, smoothed[c] / 1e6,
+                                targets[c] / 1e6)
+                        : String.format("class %d handled nothing this window", c), out);
+            }
+        }
+        boolean anyOver = false;
+        for (int c = classes - 1; c >= 0; c--) {
+            anyOver |= over[c];
+        }
+        for (int c = classes - 1; c >= 0; c--) {
+            if (measured[c]) {
+                lastP90 = (long) smoothed[c];
+                break;
+            }
+        }
+        overloaded = anyOver;
+        Arrays.fill(counts, 0);
+        Arrays.fill(handled, 0);
+        total = 0;
+        windowStart = now;
+        return out;
+    }
+
+    private double decreased(int cls, double throughput, double factor) {
+        // Start from what was really handled when the bucket allows more: else the first cuts
+        // only lower an unused allowance.
+        double from = Math.min(buckets[cls].rate(), Math.max(throughput, control.minRate()));
+        return Math.max(control.minRate(), from / factor);
+    }
+
+    private void setRate(int cls, double rate, long now, String action, String reason, List<ControllerDecisionDraft> out) {
+        double before = buckets[cls].rate();
+        if (rate == before) {
+            return;
+        }
+        buckets[cls].setRate(rate, now);
+        out.add(new ControllerDecisionDraft(action, before, rate, reason));
+    }
+}

@@ -1,0 +1,221 @@
+package dev.seda.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.junit.jupiter.api.Test;
+
+/** The controllers' decisions under a fake clock: no threads, no sleeping. */
+class ControllerLogicTest {
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private long now = 1_000_000_000L;
+    private final LongSupplier clock = () -> now;
+
+    @Test
+    void reservoirPercentilesUseNearestRank() {
+        Reservoir r = new Reservoir();
+        assertEquals(LatencySummary.EMPTY, r.summary());
+        for (int i = 100; i >= 1; i--) {
+            r.record(i);
+        }
+        assertEquals(new LatencySummary(100, 50, 90, 99, 100), r.summary());
+        for (int i = 0; i < 5000; i++) {
+            r.record(7);  // only the last 1024 samples count
+        }
+        assertEquals(new LatencySummary(1024, 7, 7, 7, 7), r.summary());
+    }
+
+    @Test
+    void bucketRefillsFromTheClock() {
+        Bucket b = new Bucket(10, 2, now);
+        assertTrue(b.tryAcquire(now));
+        assertTrue(b.tryAcquire(now));
+        assertFalse(b.tryAcquire(now));
+        now += 100 * MS;  // one token at 10/s
+        assertTrue(b.tryAcquire(now));
+        assertFalse(b.tryAcquire(now));
+        now += 10_000 * MS;  // never more than the depth
+        assertTrue(b.tryAcquire(now));
+        assertTrue(b.tryAcquire(now));
+        assertFalse(b.tryAcquire(now));
+        Bucket unlimited = new Bucket(Double.POSITIVE_INFINITY, now);
+        for (int i = 0; i < 1000; i++) {
+            assertTrue(unlimited.tryAcquire(now));
+        }
+        unlimited.setRate(20, now);  // a controller's bucket holds a tenth of a second: 2 tokens
+        assertTrue(unlimited.tryAcquire(now));
+        assertTrue(unlimited.tryAcquire(now));
+        assertFalse(unlimited.tryAcquire(now));
+    }
+
+    @Test
+    void threadPoolControllerAddsWhenTheBacklogIsOverThresholdAndNotShrinking() {
+        ThreadPoolController c = new ThreadPoolController(
+                ThreadPoolControl.DEFAULT.withSampleInterval(Duration.ofSeconds(2)), clock);
+        assertFalse(c.sample(500, 1, 4), "not due before the first interval");
+        now += 2000 * MS;
+        assertTrue(c.sample(500, 1, 4));
+        assertFalse(c.sample(900, 2, 4), "one sample per interval");
+        now += 2000 * MS;
+        assertTrue(c.sample(900, 2, 4), "growing backlog");
+        now += 2000 * MS;
+        assertFalse(c.sample(400, 3, 4), "shrinking by 500 a sample: gone within the next one");
+        now += 2000 * MS;
+        assertTrue(c.sample(450, 3, 4));
+        now += 2000 * MS;
+        assertTrue(c.sample(420, 3, 4), "shrinking by 30 a sample: would take 14 more samples");
+        now += 2000 * MS;
+        assertFalse(c.sample(300, 3, 4), "shrinking by 120: gone within 5 samples");
+        now += 2000 * MS;
+        assertFalse(c.sample(5000, 4, 4), "at max");
+        now += 2000 * MS;
+        assertFalse(c.sample(10, 1, 4), "at the threshold is not over it");
+        c.setThreshold(5);
+        now += 2000 * MS;
+        assertTrue(c.sample(12, 1, 4), "the backlog grew from 10 to 12");
+        // Decides on the mean over the interval: one burst among short queues is no backlog.
+        for (int i = 0; i < 9; i++) {
+            now += 200 * MS;
+            assertFalse(c.sample(i == 4 ? 40 : 0, 1, 4));
+        }
+        now += 200 * MS;
+        assertFalse(c.sample(0, 1, 4), "mean 4 is under the threshold 5");
+    }
+
+    @Test
+    void batchControllerShrinksWhileThroughputHoldsGrowsWhenItDropsAndResetsOnSuddenChange() {
+        BatchController c = new BatchController(1, 100, new BatchControl(true, Duration.ofSeconds(1)), clock);
+        assertEquals(100, c.target());
+        // First window only measures.
+        now += 1000 * MS;
+        assertNull(c.onBatch(1000));
+        // Steady 1000/s: shrink by /1.2 each window.
+        now += 1000 * MS;
+        BatchController.Change ch = c.onBatch(1000);
+        assertEquals(new BatchController.Change("shrink", 100, 83, ch.reason()), ch);
+        for (int i = 0; i < 30; i++) {
+            now += 1000 * MS;
+            c.onBatch(1000);
+        }
+        assertEquals(1, c.target(), "throughput held throughout: smallest batches, lowest latency");
+        // Throughput degrades to 0.6x (not sudden): the smoothed value falls under 0.9x best: grow.
+        now += 1000 * MS;
+        c.onBatch(600);
+        now += 1000 * MS;
+        ch = c.onBatch(600);
+        assertEquals("grow", ch.action());
+        assertTrue(c.target() > 1);
+        int grown = c.target();
+        now += 1000 * MS;
+        c.onBatch(600);
+        assertTrue(c.target() > grown, "keeps growing while throughput stays low");
+        // A sudden jump in load: back to max.
+        now += 1000 * MS;
+        ch = c.onBatch(5000);
+        assertEquals("reset", ch.action());
+        assertEquals(100, c.target());
+        // A sudden drop: reset too (already at max: no change to report).
+        now += 1000 * MS;
+        assertNull(c.onBatch(100));
+        assertEquals(100, c.target());
+        // Partial windows count towards the next one.
+        now += 500 * MS;
+        assertNull(c.onBatch(50));
+        assertEquals(100, c.target());
+    }
+
+    private static List<ResponseTimeController.ControllerDecisionDraft> recordMany(
+            ResponseTimeController c, int cls, int n, long nanos) {
+        List<ResponseTimeController.ControllerDecisionDraft> last = List.of();
+        for (int i = 0; i < n; i++) {
+            List<ResponseTimeController.ControllerDecisionDraft> d = c.record(cls, nanos);
+            if (!d.isEmpty()) {
+                last = d;
+            }
+        }
+        return last;
+    }
+
+    @Test
+    void responseTimeControllerDecreasesMultiplicativelyAndIncreasesAdditively() {
+        ResponseTimeController c = new ResponseTimeController(OverloadControl.target(Duration.ofMillis(10)), clock);
+        assertEquals(Double.POSITIVE_INFINITY, c.rate(0));
+        for (int i = 0; i < 10_000; i++) {
+            assertTrue(c.tryAdmit(0), "unlimited until the first overload");
+        }
+        // 100 samples of 50 ms in half a second: p90 over target; handled at 200/s -> 200/1.2.
+        now += 500 * MS;
+        var d = recordMany(c, 0, 100, 50 * MS);
+        assertEquals(1, d.size());
+        assertEquals("decrease", d.get(0).action());
+        assertEquals(200 / 1.2, c.rate(0), 1e-6);
+        assertTrue(c.overloaded());
+        // Still over: /1.2 again, from the 100/s handled this window since that is under the bucket's rate.
+        now += 1000 * MS;
+        recordMany(c, 0, 100, 20 * MS);
+        assertEquals(100 / 1.2, c.rate(0), 1e-6);
+        // Handled faster than the bucket allows now (it refilled from a burst): from the bucket's rate.
+        now += 250 * MS;
+        recordMany(c, 0, 100, 20 * MS);
+        assertEquals(100 / 1.2 / 1.2, c.rate(0), 1e-6);
+        // Well under: EWMA 0.7*old+0.3*new needs a few windows to fall under half the target.
+        double before = c.rate(0);
+        for (int i = 0; i < 10; i++) {
+            now += 1000 * MS;
+            recordMany(c, 0, 100, MS / 10);
+        }
+        assertFalse(c.overloaded());
+        assertTrue(c.rate(0) > before, "additive increase under half the target");
+        assertTrue(c.rate(0) < before + 10 * 10, "by at most the increase step per adjustment");
+        // A window that ends without samples counts as idle: increase.
+        before = c.rate(0);
+        now += 999 * MS;
+        assertEquals(List.of(), c.tick());
+        now += 1 * MS;
+        assertEquals("increase", c.tick().get(0).action());
+        assertEquals(before + 10 * 0.9, c.rate(0), 1e-6);
+        // The bucket follows the rate.
+        now += 10_000 * MS;
+        int admitted = 0;
+        for (int i = 0; i < 1000; i++) {
+            admitted += c.tryAdmit(0) ? 1 : 0;
+        }
+        assertEquals(Math.max(1, (int) (c.rate(0) / 10)), admitted);
+    }
+
+    @Test
+    void lowerClassesAreShedFirst() {
+        OverloadControl oc = OverloadControl.of(Duration.ofMillis(100), Duration.ofMillis(10))
+                .rates(1000, 1, Double.POSITIVE_INFINITY);
+        ResponseTimeController c = new ResponseTimeController(oc, clock);
+        now += 1000 * MS;
+        for (int i = 0; i < 50; i++) {
+            c.record(0, MS);          // class 0 fine against its 100 ms
+            c.record(1, 50 * MS);     // class 1 over its 10 ms
+        }
+        assertEquals(1000, c.rate(1), 1e-9, "the important class keeps its rate while lower ones can give");
+        assertEquals(50 / 10.0, c.rate(0), 1e-9, "lower class: from its handled rate (50/s), divided by 10");
+        // Again: class 0 goes down to its minimum.
+        for (int round = 0; round < 3; round++) {
+            now += 1000 * MS;
+            for (int i = 0; i < 50; i++) {
+                c.record(0, MS);
+                c.record(1, 50 * MS);
+            }
+        }
+        assertEquals(1, c.rate(0), 1e-9);
+        // Nothing left to shed below: class 1 itself decreases by 1.2.
+        assertTrue(c.rate(1) < 1000);
+        assertTrue(c.overloaded());
+        // Targets can change at run time.
+        c.setTargets(new Duration[] {Duration.ofMillis(100), Duration.ofSeconds(1)});
+        assertEquals(Duration.ofSeconds(1), c.targets()[1]);
+    }
+}
