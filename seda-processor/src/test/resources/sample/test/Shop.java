@@ -2,6 +2,7 @@ package test;
 
 import dev.seda.annotations.Emits;
 import dev.seda.annotations.Listen;
+import dev.seda.annotations.Pool;
 import dev.seda.annotations.QueueFull;
 import dev.seda.annotations.Stage;
 import dev.seda.annotations.StageGraph;
@@ -30,14 +31,15 @@ public final class Shop {
         }
     }
 
-    @Stage(threads = "1..2", whenFull = QueueFull.BLOCK, blockMillis = 50)
+    @Stage(threads = "1..2", whenFull = QueueFull.BLOCK, blockMillis = 50, responseTargetMillis = {500, 100},
+            maxRate = 1000, rejectAbove = 900, maxQueueAgeMillis = 2000, growAbove = 5)
     @Emits("audit")
     void order(TcpConnection connection, String item, int quantity, ShopOut.Order out) {
         connection.write(("ok " + quantity + " " + item + "\n").getBytes(StandardCharsets.UTF_8));
         out.audit("ordered " + item);
     }
 
-    @Stage(batch = "1..32", whenFull = QueueFull.DROP_OLDEST, sink = true)
+    @Stage(batch = "1..32", whenFull = QueueFull.DROP_OLDEST, sink = true, pool = Pool.OWN)
     void audit(List<String> lines) {
         AUDIT.addAll(lines);
     }

@@ -46,6 +46,28 @@ public @interface Stage {
      */
     boolean sink() default false;
 
+    /**
+     * Response-time targets in milliseconds, one per request class from the least important up; when
+     * given, the stage's response-time overload controller admits at the rate that keeps each class's
+     * 90th-percentile response time under its target, shedding lower classes first.
+     */
+    long[] responseTargetMillis() default {};
+
+    /** Most events per second the stage admits (a token bucket); 0 for no limit. */
+    double maxRate() default 0;
+
+    /** Rejects an event while the queue holds this many or more (below the capacity); 0 for none. */
+    int rejectAbove() default 0;
+
+    /** Drops an event that waited longer than this before a thread took it (counted as expired); 0 for none. */
+    long maxQueueAgeMillis() default 0;
+
+    /** Queue length above which the thread-pool controller adds a thread (up to max); 0 for the default, 10. */
+    int growAbove() default 0;
+
+    /** Whether the stage runs its own threads or the graph's shared pool. */
+    Pool pool() default Pool.DEFAULT;
+
     /** Events per handler call, {@code "n"} or {@code "min..max"}; more than 1 needs a {@code List} parameter. */
     String batch() default "1";
 }

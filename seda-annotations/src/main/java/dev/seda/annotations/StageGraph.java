@@ -31,4 +31,7 @@ public @interface StageGraph {
      * stages in one class.
      */
     Class<?>[] includes() default {};
+
+    /** Size of a pool of worker threads shared by the stages; 0 for none (each stage runs its own threads). */
+    int sharedThreads() default 0;
 }

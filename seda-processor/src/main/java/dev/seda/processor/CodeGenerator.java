@@ -10,6 +10,9 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.seda.annotations.Pool;
+import dev.seda.annotations.Stage;
+import dev.seda.annotations.StageGraph;
 import dev.seda.graph.StageGraphModel.StageNode;
 import dev.seda.processor.GraphSpec.StageSpec;
 import java.util.ArrayList;
@@ -33,6 +36,7 @@ final class CodeGenerator {
     private static final ClassName SEDA_GRAPH = ClassName.get(RUNTIME, "SedaGraph");
     private static final ClassName CONFIG = ClassName.get(RUNTIME, "Config");
     private static final ClassName DURATION = ClassName.get("java.time", "Duration");
+    private static final ClassName ADMISSION = ClassName.get(RUNTIME, "AdmissionPolicy");
     private static final AnnotationSpec GENERATED = AnnotationSpec.builder(Generated.class)
             .addMember("value", "$S", SedaProcessor.class.getName())
             .build();
@@ -150,10 +154,11 @@ final class CodeGenerator {
                 .returns(SEDA_GRAPH)
                 .addParameter(graph.serviceClass(), "service")
                 .addParameter(CONFIG, "config")
-                .addStatement("$T.Builder graph = $T.builder(NAME)", SEDA_GRAPH, SEDA_GRAPH);
+                .addStatement("$T.Builder graph = $T.builder(NAME)$L.overrides(config)", SEDA_GRAPH, SEDA_GRAPH,
+                        sharedThreads() > 0 ? CodeBlock.of(".sharedPool($L)", sharedThreads()) : CodeBlock.of(""));
         for (StageSpec stage : graph.stages()) {
             create.addStatement("$T $N = graph.stage($L)", ParameterizedTypeName.get(STAGE, stage.eventType()),
-                    local(stage), settings(stage.node()));
+                    local(stage), settings(stage));
         }
         create.addCode("\n");
         for (GraphSpec.Part part : graph.parts()) {
@@ -236,15 +241,67 @@ final class CodeGenerator {
         return FACTORY_LOCALS.contains(name) ? name + "Stage" : name;
     }
 
-    private static CodeBlock settings(StageNode node) {
-        CodeBlock.Builder code = CodeBlock.builder()
-                .add("$T.of($S).threads($L, $L).queue($L)", STAGE_SETTINGS, node.name(), node.minThreads(),
-                        node.maxThreads(), node.queueCapacity());
+    /** The largest shared pool any part asks for. */
+    private int sharedThreads() {
+        return graph.parts().stream()
+                .mapToInt(p -> p.type().getAnnotation(StageGraph.class).sharedThreads())
+                .max()
+                .orElse(0);
+    }
+
+    /**
+     * The stage's settings as the annotation gives them; only what differs from the defaults is
+     * written, one call a line when there are more than the bounds.
+     */
+    private static CodeBlock settings(StageSpec spec) {
+        StageNode node = spec.node();
+        Stage stage = spec.method().getAnnotation(Stage.class);
+        List<CodeBlock> calls = new ArrayList<>();
+        calls.add(CodeBlock.of(".threads($L, $L)", node.minThreads(), node.maxThreads()));
+        calls.add(CodeBlock.of(".queue($L)", node.queueCapacity()));
         if (!node.whenFull().equals("REJECT")) {
-            code.add(".whenFull($T.$L, $T.ofMillis($L))", WHEN_FULL, node.whenFull(), DURATION, node.blockMillis());
+            calls.add(CodeBlock.of(".whenFull($T.$L, $T.ofMillis($L))", WHEN_FULL, node.whenFull(), DURATION,
+                    node.blockMillis()));
         }
         if (node.minBatch() != 1 || node.maxBatch() != 1) {
-            code.add(".batch($L, $L)", node.minBatch(), node.maxBatch());
+            calls.add(CodeBlock.of(".batch($L, $L)", node.minBatch(), node.maxBatch()));
+        }
+        List<CodeBlock> admission = new ArrayList<>();
+        if (stage.maxRate() > 0) {
+            admission.add(CodeBlock.of("$T.tokenBucket($L, $L)", ADMISSION, stage.maxRate(),
+                    (int) Math.max(1, Math.ceil(stage.maxRate()))));
+        }
+        if (stage.rejectAbove() > 0) {
+            admission.add(CodeBlock.of("$T.queueThreshold($L)", ADMISSION, stage.rejectAbove()));
+        }
+        if (stage.maxQueueAgeMillis() > 0) {
+            admission.add(CodeBlock.of("$T.maxQueueAge($T.ofMillis($L))", ADMISSION, DURATION,
+                    stage.maxQueueAgeMillis()));
+        }
+        if (!admission.isEmpty()) {
+            calls.add(CodeBlock.of(".admission($L)", CodeBlock.join(admission, ", ")));
+        }
+        if (stage.responseTargetMillis().length > 0) {
+            List<CodeBlock> targets = new ArrayList<>();
+            for (long millis : stage.responseTargetMillis()) {
+                targets.add(CodeBlock.of("$T.ofMillis($L)", DURATION, millis));
+            }
+            calls.add(CodeBlock.of(".overload($T.of($L))", ClassName.get(RUNTIME, "OverloadControl"),
+                    CodeBlock.join(targets, ", ")));
+        }
+        if (stage.growAbove() > 0) {
+            calls.add(CodeBlock.of(".threadControl($T.DEFAULT.withQueueThreshold($L))",
+                    ClassName.get(RUNTIME, "ThreadPoolControl"), stage.growAbove()));
+        }
+        if (stage.pool() != Pool.DEFAULT) {
+            calls.add(CodeBlock.of(".execution($T.$L)", ClassName.get(RUNTIME, "Execution"),
+                    stage.pool() == Pool.SHARED ? "SHARED" : "OWN_THREADS"));
+        }
+        CodeBlock.Builder code = CodeBlock.builder().add("$T.of($S)", STAGE_SETTINGS, node.name());
+        if (calls.size() <= 2) {
+            calls.forEach(code::add);
+        } else {
+            calls.forEach(call -> code.add("\n").add(call)); // a statement's own lines get continuation indent
         }
         return code.build();
     }

@@ -134,6 +134,10 @@ final class GraphReader {
                     "use lower-case letters, digits and dashes, starting with a letter, e.g. @StageGraph(\"haboob\").");
         }
         reader.checkClassShape(type);
+        if (type.getAnnotation(StageGraph.class).sharedThreads() < 0) {
+            report.error(type, "SedaSharedThreads", "graph '" + part.graphName + "' has a negative sharedThreads.",
+                    "use 0 for no shared pool, or the number of its threads.");
+        }
         part.configConstructor = reader.checkConstructor(type);
 
         ClassName service = ClassName.get(type);
@@ -385,6 +389,26 @@ final class GraphReader {
             diagnostics.error(method, "SedaBatchNeedsList", quoted + " asks for batches of up to "
                             + draft.batchBounds.max() + " but takes single events.",
                     "take the events as one List<E> parameter, or remove batch.");
+        }
+
+        for (long target : stage.responseTargetMillis()) {
+            if (target < 1) {
+                diagnostics.error(method, "SedaResponseTarget", quoted + " has a response-time target of " + target
+                        + " ms.", "give each request class a target of at least 1 ms, e.g. responseTargetMillis = 200.");
+            }
+        }
+        if (!(stage.maxRate() >= 0) || Double.isInfinite(stage.maxRate())) {
+            diagnostics.error(method, "SedaMaxRate", quoted + " has maxRate = " + stage.maxRate() + ".",
+                    "use events per second above 0, or 0 for no limit.");
+        }
+        if (stage.rejectAbove() < 0 || stage.rejectAbove() >= stage.queue() && stage.queue() >= 1) {
+            diagnostics.error(method, "SedaRejectAbove", quoted + " has rejectAbove = " + stage.rejectAbove()
+                            + " with a queue of " + stage.queue() + ".",
+                    "use a length below the queue's capacity, or 0 for none.");
+        }
+        if (stage.maxQueueAgeMillis() < 0 || stage.growAbove() < 0) {
+            diagnostics.error(method, "SedaNegativeSetting", quoted + " has a negative maxQueueAgeMillis or growAbove.",
+                    "use 0 for the default, or a positive value.");
         }
 
         Listen listen = method.getAnnotation(Listen.class);

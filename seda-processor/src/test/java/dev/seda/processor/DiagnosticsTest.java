@@ -143,6 +143,30 @@ class DiagnosticsTest {
                           @Stage(whenFull = QueueFull.BLOCK, sink = true) @Listen
                           void a(TcpPacket p) {}
                         }"""),
+                Arguments.of("SedaResponseTarget", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage(responseTargetMillis = {200, 0})
+                          void a(String s) {}
+                        }"""),
+                Arguments.of("SedaMaxRate", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage(maxRate = -5)
+                          void a(String s) {}
+                        }"""),
+                Arguments.of("SedaRejectAbove", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage(queue = 100, rejectAbove = 100)
+                          void a(String s) {}
+                        }"""),
+                Arguments.of("SedaNegativeSetting", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage(maxQueueAgeMillis = -1)
+                          void a(String s) {}
+                        }"""),
+                Arguments.of("SedaSharedThreads", 8, """
+                        @StageGraph(value = "g", sharedThreads = -2) class Svc {
+                          @Stage(sink = true) @Listen void a(TcpPacket p) {}
+                        }"""),
                 Arguments.of("SedaStageName", 10, """
                         @StageGraph("g") class Svc {
                           @Stage(name = "not-an-identifier")

@@ -284,7 +284,11 @@ public final class SedaGraph implements AutoCloseable {
         if (!any) {
             System.out.println("seda graph " + name + " started");
         }
-        Thread hook = new Thread(() -> stop(drainDeadline), "seda-" + name + "-shutdown");
+        Thread hook = new Thread(() -> {
+            boolean drained = stop(drainDeadline);
+            System.out.println("seda graph " + name + (drained ? " stopped; every admitted event was handled"
+                    : " stopped at its " + drainDeadline.toSeconds() + " s deadline; see the warnings above"));
+        }, "seda-" + name + "-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             stopped.await();
@@ -314,6 +318,7 @@ public final class SedaGraph implements AutoCloseable {
         private int sharedPoolThreads;  // 0: stages run their own threads unless they ask otherwise
         private boolean jmx = true;
         private boolean built;
+        private Config overrides = Config.empty();
 
         private Builder(String graphName) {
             if (graphName == null || graphName.isBlank()) {
@@ -322,10 +327,32 @@ public final class SedaGraph implements AutoCloseable {
             this.graphName = graphName;
         }
 
+        /**
+         * Applies start-up overrides from the command line to the stages created after this call:
+         * {@code --<stage>.threads}, {@code .queue}, {@code .response-target-ms}, {@code .max-rate},
+         * {@code .reject-above}, {@code .max-age-ms}, {@code .pool}, and {@code --shared-threads} for
+         * the graph's shared pool.
+         *
+         * @throws IllegalArgumentException for a malformed value, naming the option
+         */
+        public Builder overrides(Config config) {
+            checkNotBuilt();
+            this.overrides = Objects.requireNonNull(config, "config");
+            config.get("shared-threads").ifPresent(n -> {
+                try {
+                    sharedPool(Integer.parseInt(n.trim()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--shared-threads expects a whole number, got '" + n + "'");
+                }
+            });
+            return this;
+        }
+
         /** @throws IllegalArgumentException if the graph already has a stage of that name */
         public <E> Stage<E> stage(StageSettings settings) {
             checkNotBuilt();
             Objects.requireNonNull(settings, "settings");
+            settings = StageOverrides.apply(settings, overrides);
             for (Stage<?> s : stages) {
                 if (s.name().equals(settings.name())) {
                     throw new IllegalArgumentException("graph '" + graphName + "' already has a stage '"

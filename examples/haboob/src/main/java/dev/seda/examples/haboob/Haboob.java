@@ -84,8 +84,12 @@ public final class Haboob {
         }
     }
 
-    /** Blocking reads on a small pool of their own, so disk waits never stall parsing or replies. */
-    @Stage(threads = "2", queue = 1024)
+    /**
+     * Blocking reads on a pool of their own, so disk waits never stall parsing or replies. The pool
+     * grows from 1 to 4 threads with the backlog; past a 500 ms 90th-percentile response time the
+     * stage admits less, and lookup answers 503 at once instead of queueing.
+     */
+    @Stage(threads = "1..4", queue = 1024, responseTargetMillis = 500)
     @Emits("reply")
     void readFile(TcpConnection connection, HttpRequest request, Path file, HaboobOut.ReadFile out) {
         HttpResponse response;

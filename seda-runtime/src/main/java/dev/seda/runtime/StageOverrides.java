@@ -1,0 +1,109 @@
+package dev.seda.runtime;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Start-up overrides of a stage's settings from the command line, so an operator can retune a
+ * deployed server without rebuilding it: {@code --<stage>.threads 2..8}, {@code --<stage>.queue 4096},
+ * {@code --<stage>.response-target-ms 200[,50]}, {@code --<stage>.max-rate 500},
+ * {@code --<stage>.reject-above 100}, {@code --<stage>.max-age-ms 250}, {@code --<stage>.pool own|shared}.
+ * A malformed value is an {@link IllegalArgumentException} naming the option.
+ */
+final class StageOverrides {
+    private static final Pattern RANGE = Pattern.compile("(\\d{1,9})(?:\\.\\.(\\d{1,9}))?");
+
+    private StageOverrides() {}
+
+    static StageSettings apply(StageSettings settings, Config config) {
+        String name = settings.name();
+        StageSettings s = settings;
+        Optional<String> threads = config.get(name + ".threads");
+        if (threads.isPresent()) {
+            Matcher m = RANGE.matcher(threads.get().trim());
+            if (!m.matches()) {
+                throw bad(name + ".threads", threads.get(), "n or min..max");
+            }
+            int min = Integer.parseInt(m.group(1));
+            s = s.threads(min, m.group(2) == null ? min : Integer.parseInt(m.group(2)));
+        }
+        Optional<String> queue = config.get(name + ".queue");
+        if (queue.isPresent()) {
+            s = s.queue(positiveInt(name + ".queue", queue.get()));
+        }
+        Optional<String> targets = config.get(name + ".response-target-ms");
+        if (targets.isPresent()) {
+            List<Duration> perClass = new ArrayList<>();
+            for (String part : targets.get().split(",")) {
+                perClass.add(Duration.ofMillis(positiveInt(name + ".response-target-ms", part.trim())));
+            }
+            OverloadControl old = s.overload();
+            s = s.overload(old == null ? OverloadControl.of(perClass.toArray(Duration[]::new))
+                    : new OverloadControl(perClass, old.classifier(), old.samples(), old.window(), old.initialRate(),
+                            old.minRate(), old.maxRate(), old.increase(), old.decrease(), old.lowerClassDecrease()));
+        }
+        List<AdmissionPolicy> admission = new ArrayList<>(s.admission());
+        Optional<String> rate = config.get(name + ".max-rate");
+        if (rate.isPresent()) {
+            double perSecond = positiveDouble(name + ".max-rate", rate.get());
+            admission.removeIf(p -> p instanceof AdmissionPolicy.TokenBucket);
+            admission.add(AdmissionPolicy.tokenBucket(perSecond, (int) Math.max(1, Math.ceil(perSecond))));
+        }
+        Optional<String> rejectAbove = config.get(name + ".reject-above");
+        if (rejectAbove.isPresent()) {
+            admission.removeIf(p -> p instanceof AdmissionPolicy.QueueThreshold);
+            admission.add(AdmissionPolicy.queueThreshold(positiveInt(name + ".reject-above", rejectAbove.get())));
+        }
+        Optional<String> maxAge = config.get(name + ".max-age-ms");
+        if (maxAge.isPresent()) {
+            admission.removeIf(p -> p instanceof AdmissionPolicy.QueueAge);
+            admission.add(AdmissionPolicy.maxQueueAge(Duration.ofMillis(positiveInt(name + ".max-age-ms",
+                    maxAge.get()))));
+        }
+        if (!admission.equals(s.admission())) {
+            s = s.admission(admission.toArray(AdmissionPolicy[]::new));
+        }
+        Optional<String> pool = config.get(name + ".pool");
+        if (pool.isPresent()) {
+            s = s.execution(switch (pool.get().trim().toLowerCase(Locale.ROOT)) {
+                case "own" -> Execution.OWN_THREADS;
+                case "shared" -> Execution.SHARED;
+                default -> throw bad(name + ".pool", pool.get(), "own or shared");
+            });
+        }
+        return s;
+    }
+
+    private static int positiveInt(String option, String value) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw bad(option, value, "a whole number of at least 1");
+    }
+
+    private static double positiveDouble(String option, String value) {
+        try {
+            double d = Double.parseDouble(value.trim());
+            if (d > 0 && Double.isFinite(d)) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw bad(option, value, "a positive number");
+    }
+
+    private static IllegalArgumentException bad(String option, String value, String expected) {
+        return new IllegalArgumentException("--" + option + " expects " + expected + ", got '" + value + "'");
+    }
+}
