@@ -89,6 +89,22 @@ public final class AsyncFiles implements AutoCloseable {
                 pending.get());
     }
 
+    /** Waits until no request is pending or {@code System.nanoTime()} passes {@code deadlineNanos}. */
+    boolean awaitIdle(long deadlineNanos) {
+        while (pending.get() > 0) {
+            if (System.nanoTime() - deadlineNanos >= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Refuses new requests, waits up to {@code deadline} for admitted ones to complete and be
      * delivered, then stops the pool. Returns whether everything admitted completed in time.

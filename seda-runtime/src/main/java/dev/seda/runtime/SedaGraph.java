@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A built graph of stages and TCP listeners; owns their lifecycle.
@@ -42,14 +43,20 @@ public final class SedaGraph implements AutoCloseable {
     private Thread controlThread;
     private Telemetry.Registration telemetry;
 
+    private final List<TimerSpec> timerSpecs;
+    private final AsyncFiles files;  // null when no stage asked for file requests
+    private Timers timers;
+
     private final Object lifecycle = new Object();
     private State state = State.NEW;
     private boolean stopResult;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private SedaGraph(String name, List<Stage<?>> stages, List<TcpLayer.Listener> listeners, long clogThreshold,
-                      SharedPool shared, boolean jmx) {
+                      SharedPool shared, boolean jmx, List<TimerSpec> timerSpecs, AsyncFiles files) {
         this.name = name;
+        this.timerSpecs = List.copyOf(timerSpecs);
+        this.files = files;
         this.shared = shared;
         this.jmx = jmx;
         this.stages = List.copyOf(stages);
@@ -90,6 +97,13 @@ public final class SedaGraph implements AutoCloseable {
             }
             startControl();
             telemetry = Telemetry.register(this, jmx);
+            if (!timerSpecs.isEmpty()) {
+                timers = new Timers(name);
+                for (TimerSpec t : timerSpecs) {
+                    AtomicLong sequence = new AtomicLong();
+                    timers.every(t.period(), t.stage(), () -> new Tick(sequence.incrementAndGet(), System.nanoTime()));
+                }
+            }
             if (tcp != null) {
                 try {
                     tcp.start();
@@ -122,12 +136,19 @@ public final class SedaGraph implements AutoCloseable {
             boolean wasRunning = state == State.RUNNING;
             state = State.STOPPED;
             boolean ok = true;
+            if (timers != null) {
+                timers.close(); // a source: no tick after stop begins
+            }
             if (tcp != null && wasRunning) {
                 ok &= tcp.stopReading(deadline);
             }
             List<String> leftovers = new ArrayList<>();
             for (Stage<?> s : stages) {
                 if (wasRunning) {
+                    if (files != null) {
+                        // File requests made upstream complete into this stage or later ones: let them land.
+                        ok &= files.awaitIdle(deadline);
+                    }
                     ok &= s.drainAndClose(deadline);
                     s.joinWorkers(deadline);
                 } else {
@@ -145,6 +166,9 @@ public final class SedaGraph implements AutoCloseable {
             stopControl();
             if (telemetry != null) {
                 telemetry.close();
+            }
+            if (files != null) {
+                ok &= files.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             }
             if (tcp != null) {
                 ok &= tcp.stop(deadline);
@@ -309,6 +333,9 @@ public final class SedaGraph implements AutoCloseable {
         return "SedaGraph[" + name + " " + byName.keySet() + "]";
     }
 
+    /** A periodic timer source feeding a stage. */
+    private record TimerSpec(Stage<Tick> stage, Duration period) {}
+
     /** Builds a graph: stages in topological order from the sources, one handler each, listeners. */
     public static final class Builder {
         private final String graphName;
@@ -319,6 +346,8 @@ public final class SedaGraph implements AutoCloseable {
         private boolean jmx = true;
         private boolean built;
         private Config overrides = Config.empty();
+        private final List<TimerSpec> timerSpecs = new ArrayList<>();
+        private AsyncFiles files;
 
         private Builder(String graphName) {
             if (graphName == null || graphName.isBlank()) {
@@ -346,6 +375,31 @@ public final class SedaGraph implements AutoCloseable {
                 }
             });
             return this;
+        }
+
+        /** Feeds {@code stage} a {@link Tick} every {@code period} while the graph runs: a timer source. */
+        public Builder every(Stage<Tick> stage, Duration period) {
+            checkOwn(stage);
+            if (period == null || period.isZero() || period.isNegative()) {
+                throw new IllegalArgumentException("stage '" + stage.name() + "': timer period must be positive, got "
+                        + period);
+            }
+            timerSpecs.add(new TimerSpec(stage, period));
+            return this;
+        }
+
+        /**
+         * The graph's asynchronous file stage, created on first use: {@code --file-threads} threads
+         * (default 4) perform the blocking calls, at most {@code --file-queue} requests (default 1024)
+         * wait. It drains and closes with the graph.
+         */
+        public AsyncFiles files() {
+            checkNotBuilt();
+            if (files == null) {
+                files = new AsyncFiles(graphName, overrides.integer("file-threads", 4),
+                        overrides.integer("file-queue", 1024));
+            }
+            return files;
         }
 
         /** @throws IllegalArgumentException if the graph already has a stage of that name */
@@ -460,7 +514,8 @@ public final class SedaGraph implements AutoCloseable {
                     pool.add(s);
                 }
             }
-            return new SedaGraph(graphName, stages, listeners, clogThreshold, pool.isEmpty() ? null : pool, jmx);
+            return new SedaGraph(graphName, stages, listeners, clogThreshold, pool.isEmpty() ? null : pool, jmx,
+                    timerSpecs, files);
         }
 
         private void checkOwn(Stage<?> stage) {
