@@ -32,7 +32,7 @@ public record StageGraphModel(
      * A stage of the graph. {@code handler} is {@code Class#method}; the runtime's I/O stages have no
      * handler, no source location and no queue (capacity 0). {@code sink} declares that the stage's
      * output intentionally leaves the graph (it writes a reply, stores, logs); {@code port} is a
-     * listener's default port.
+     * listener's default port, {@code periodMillis} a timer's period.
      */
     public record StageNode(
             String name,
@@ -48,7 +48,8 @@ public record StageGraphModel(
             int minBatch,
             int maxBatch,
             boolean sink,
-            Integer port) {
+            Integer port,
+            Long periodMillis) {
 
         public boolean isSource() {
             return kind.isSource();

@@ -5,7 +5,11 @@ public enum StageKind {
     /** A {@code @Stage} method of the user's class. */
     APPLICATION(false, "application stage"),
     /** The runtime's TCP listen and read stages, feeding a {@code @Listen} stage. */
-    TCP_LISTEN(true, "TCP listen/read");
+    TCP_LISTEN(true, "TCP listen/read"),
+    /** A periodic timer feeding an {@code @Every} stage. */
+    TIMER(true, "timer"),
+    /** The runtime's asynchronous file stage: requests in, completions out to a stage. */
+    ASYNC_FILES(false, "async files");
 
     private final boolean source;
     private final String label;
@@ -13,6 +17,11 @@ public enum StageKind {
     StageKind(boolean source, String label) {
         this.source = source;
         this.label = label;
+    }
+
+    /** Whether the runtime, not the user's code, runs this stage: drawn differently. */
+    public boolean isIo() {
+        return this != APPLICATION;
     }
 
     /** Whether events enter the graph here from outside. */

@@ -15,12 +15,12 @@ class GraphRulesTest {
 
     static StageNode stage(String name, String eventType) {
         return new StageNode(name, StageKind.APPLICATION, eventType, "demo.Svc#" + name,
-                new SourceLocation("demo/Svc.java", 10), 1, 2, 64, "REJECT", 100, 1, 1, true, null);
+                new SourceLocation("demo/Svc.java", 10), 1, 2, 64, "REJECT", 100, 1, 1, true, null, null);
     }
 
     static StageNode source(String name) {
         return new StageNode(name, StageKind.TCP_LISTEN, "dev.seda.runtime.TcpPacket", null, null, 1, 1, 0, "REJECT",
-                0, 1, 1, false, 8080);
+                0, 1, 1, false, 8080, null);
     }
 
     static StageGraphModel graph(List<StageNode> stages, List<Edge> edges) {
@@ -75,7 +75,7 @@ class GraphRulesTest {
     void reportsUnboundedQueuesAndBadThreadBounds() {
         StageNode a = stage("a", "P");
         StageNode unbounded = new StageNode("a", a.kind(), a.eventType(), a.handler(), a.source(), 3, 2,
-                Integer.MAX_VALUE, "REJECT", 100, 1, 1, true, null);
+                Integer.MAX_VALUE, "REJECT", 100, 1, 1, true, null, null);
         var g = graph(List.of(source("listen:a"), unbounded), List.of(new Edge("listen:a", "a", "P")));
         assertEquals(List.of("SedaUnboundedQueue", "SedaThreadBounds"), ids(GraphRules.check(g)));
     }
@@ -84,7 +84,7 @@ class GraphRulesTest {
     void reportsAStageWhoseOutputGoesNowhereUnlessItIsASink() {
         StageNode a = stage("a", "P");
         StageNode deadEnd = new StageNode("a", a.kind(), a.eventType(), a.handler(), a.source(), 1, 1, 64, "REJECT",
-                100, 1, 1, false, null);
+                100, 1, 1, false, null, null);
         var g = graph(List.of(source("listen:a"), deadEnd), List.of(new Edge("listen:a", "a", "P")));
         List<Problem> problems = GraphRules.check(g);
         assertEquals(List.of("SedaDeadEnd"), ids(problems));
@@ -117,7 +117,7 @@ class GraphRulesTest {
 
     static StageNode with(StageNode s, int minThreads, int maxThreads, String whenFull) {
         return new StageNode(s.name(), s.kind(), s.eventType(), s.handler(), s.source(), minThreads, maxThreads,
-                s.queueCapacity(), whenFull, s.blockMillis(), s.minBatch(), s.maxBatch(), s.sink(), s.port());
+                s.queueCapacity(), whenFull, s.blockMillis(), s.minBatch(), s.maxBatch(), s.sink(), s.port(), s.periodMillis());
     }
 
     static StageNode blocking(String name) {

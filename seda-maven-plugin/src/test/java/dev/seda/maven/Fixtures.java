@@ -15,12 +15,12 @@ public final class Fixtures {
 
     public static StageNode stage(String name, String eventType) {
         return new StageNode(name, StageKind.APPLICATION, eventType, "demo.Haboob#" + name,
-                new SourceLocation("demo/Haboob.java", 10 + name.length()), 1, 4, 4096, "REJECT", 100, 1, 1, true, null);
+                new SourceLocation("demo/Haboob.java", 10 + name.length()), 1, 4, 4096, "REJECT", 100, 1, 1, true, null, null);
     }
 
     public static StageNode source(String name, int port) {
         return new StageNode(name, StageKind.TCP_LISTEN, "dev.seda.runtime.TcpPacket", null, null, 1, 1, 1024, "REJECT",
-                100, 1, 1, false, port);
+                100, 1, 1, false, port, null);
     }
 
     /** The Haboob web server: listen -> parse -> lookup -> (readFile ->) reply, with a cycle back to lookup. */
@@ -29,7 +29,7 @@ public final class Fixtures {
                 List.of(source("listen:parse", 8080), stage("parse", "dev.seda.runtime.TcpPacket"),
                         stage("lookup", "demo.HttpRequest"), stage("readFile", "demo.FileRequest"),
                         new StageNode("reply", StageKind.APPLICATION, "demo.Reply", "demo.Haboob#reply",
-                                new SourceLocation("demo/Haboob.java", 60), 2, 2, 512, "BLOCK", 250, 1, 16, true, null)),
+                                new SourceLocation("demo/Haboob.java", 60), 2, 2, 512, "BLOCK", 250, 1, 16, true, null, null)),
                 List.of(new Edge("listen:parse", "parse", "dev.seda.runtime.TcpPacket"),
                         new Edge("parse", "lookup", "demo.HttpRequest"),
                         new Edge("lookup", "readFile", "demo.FileRequest"),

@@ -457,7 +457,7 @@ final class GraphReader {
                 String source = "listen:" + d.name;
                 // The runtime's selector thread; it has no queue of its own and hands packets to the stage.
                 nodes.add(new StageNode(source, StageKind.TCP_LISTEN, TCP_PACKET, null, null, 1, 1, 0, "REJECT", 0,
-                        1, 1, false, d.listenPort));
+                        1, 1, false, d.listenPort, null));
                 edges.add(new Edge(source, d.name, TCP_PACKET));
             }
             nodes.add(node);
@@ -493,7 +493,7 @@ final class GraphReader {
         return new StageNode(d.name, StageKind.APPLICATION, d.eventType.toString(),
                 d.owner.getQualifiedName() + "#" + d.method.getSimpleName(), locator.locate(d.method),
                 d.threads.min(), d.threads.max(), stage.queue(), stage.whenFull().name(), stage.blockMillis(),
-                d.batchBounds.min(), d.batchBounds.max(), stage.sink(), null);
+                d.batchBounds.min(), d.batchBounds.max(), stage.sink(), null, null);
     }
 
     /** A part and the stages its {@code bind} takes: the same list whichever module computes it. */

@@ -31,8 +31,9 @@ public record Diagram(StageGraphModel graph, List<Node> nodes, List<Edge> edges)
             return stage == null;
         }
 
-        public boolean source() {
-            return stage != null && stage.isSource();
+        /** Whether the runtime runs it (a TCP listener, a timer, the file stage): drawn as I/O. */
+        public boolean io() {
+            return stage != null && stage.kind().isIo();
         }
     }
 

@@ -22,7 +22,7 @@ public final class DotFormatter implements DiagramFormatter {
         for (Diagram.Node node : diagram.nodes()) {
             out.append("  ").append(quote(node.name())).append(" [label=")
                     .append(quote(String.join("\n", Labels.nodeLines(node))));
-            if (node.source()) {
+            if (node.io()) {
                 out.append(", shape=hexagon, style=filled, fillcolor=\"").append(SvgFormatter.SOURCE_FILL)
                         .append("\", color=\"").append(SvgFormatter.SOURCE_STROKE).append('"');
             } else if (node.missing()) {

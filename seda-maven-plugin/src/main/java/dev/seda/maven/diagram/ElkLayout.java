@@ -80,7 +80,7 @@ public final class ElkLayout {
             lines.add(text);
             ElkNode n = ElkGraphUtil.createNode(root);
             n.setIdentifier("n" + node.index());
-            n.setDimensions(TextMetrics.nodeWidth(text, node.source()), TextMetrics.nodeHeight(text));
+            n.setDimensions(TextMetrics.nodeWidth(text, node.io()), TextMetrics.nodeHeight(text));
             elkNodes.put(node.name(), n);
         }
         List<ElkEdge> elkEdges = new ArrayList<>();

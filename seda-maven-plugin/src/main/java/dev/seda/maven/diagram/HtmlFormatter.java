@@ -70,8 +70,8 @@ public final class HtmlFormatter implements DiagramFormatter {
         out.append("<div class=\"legend\">\n")
                 .append("<span><span class=\"swatch stage\"></span>application stage: name, <code>threads min..max</code>,"
                         + " <code>queue capacity, when full</code></span>\n")
-                .append("<span><span class=\"swatch source\"></span>I/O source (runtime stage where events enter,"
-                        + " e.g. <code>TCP listen :port</code>)</span>\n")
+                .append("<span><span class=\"swatch source\"></span>I/O stage run by the runtime (where events enter or"
+                        + " leave: <code>TCP listen :port</code>, <code>every N ms</code>, <code>async files</code>)</span>\n")
                 .append("<span><span class=\"swatch edge\"></span>edge: the event type sent into the target's queue</span>\n");
         if (diagram.nodes().stream().anyMatch(Diagram.Node::missing)) {
             out.append("<span><span class=\"swatch missing\"></span>missing: an edge names a stage the graph does not have</span>\n");
@@ -84,17 +84,17 @@ public final class HtmlFormatter implements DiagramFormatter {
                 + "<th>queue</th><th>handler</th><th>source</th></tr></thead>\n<tbody>\n");
         for (Diagram.Node node : diagram.nodes()) {
             StageNode s = node.stage();
-            out.append("<tr class=\"").append(node.missing() ? "missing" : node.source() ? "source" : "stage")
+            out.append("<tr class=\"").append(node.missing() ? "missing" : node.io() ? "source" : "stage")
                     .append("\" data-stage=\"").append(escape(node.name())).append("\">");
             cell(out, node.name(), true);
             if (s == null) {
                 cell(out, "missing", false);
                 out.append("<td colspan=\"5\"></td>");
             } else {
-                cell(out, s.isSource() ? Labels.sourceLabel(s) : s.kind().label(), false);
+                cell(out, s.kind().isIo() ? Labels.sourceLabel(s) : s.kind().label(), false);
                 cell(out, s.eventType(), true);
-                cell(out, s.isSource() ? "" : s.threadsLabel(), true);
-                cell(out, s.isSource() ? "" : Labels.queueLabel(s).substring("queue ".length()), true);
+                cell(out, s.kind().isIo() ? "" : s.threadsLabel(), true);
+                cell(out, s.kind().isIo() ? "" : Labels.queueLabel(s).substring("queue ".length()), true);
                 cell(out, s.handler() == null ? "" : s.handler(), true);
                 cell(out, Labels.location(s), true);
             }

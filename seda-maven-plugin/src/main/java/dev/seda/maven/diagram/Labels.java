@@ -20,7 +20,7 @@ public final class Labels {
         StageNode stage = node.stage();
         if (stage == null) {
             lines.add("missing stage");
-        } else if (stage.isSource()) {
+        } else if (stage.kind().isIo()) {
             lines.add(sourceLabel(stage));
         } else {
             lines.add("threads " + stage.threadsLabel());
@@ -33,18 +33,21 @@ public final class Labels {
         return lines;
     }
 
-    /** {@code TCP listen :8080}. */
+    /** {@code TCP listen :8080}, {@code every 1000 ms}, {@code async files}. */
     public static String sourceLabel(StageNode stage) {
         if (stage.kind() == StageKind.TCP_LISTEN) {
             return "TCP listen" + (stage.port() == null ? "" : " :" + stage.port());
+        }
+        if (stage.kind() == StageKind.TIMER && stage.periodMillis() != null) {
+            return "every " + stage.periodMillis() + " ms";
         }
         return stage.kind().label();
     }
 
     /** {@code queue 4096, REJECT}; {@code queue 64, BLOCK 100 ms}; {@code queue unbounded, ...}. */
     public static String queueLabel(StageNode stage) {
-        if (stage.isSource()) {
-            return "queue none (I/O source)";
+        if (stage.kind().isIo()) {
+            return "queue none (run by the runtime)";
         }
         String capacity = stage.unboundedQueue() ? "unbounded" : Integer.toString(stage.queueCapacity());
         String whenFull = stage.whenFull() == null ? "" : ", " + stage.whenFull();
@@ -96,7 +99,7 @@ public final class Labels {
             t.append("\nport: ").append(s.port());
         }
         t.append("\nevent: ").append(s.eventType());
-        if (!s.isSource()) {
+        if (!s.kind().isIo()) {
             t.append("\nthreads: ").append(s.threadsLabel());
             t.append("\n").append(queueLabel(s));
             t.append("\nbatch: ").append(s.minBatch()).append("..").append(s.maxBatch());

@@ -28,12 +28,12 @@ public final class MermaidFormatter implements DiagramFormatter {
         for (Diagram.Node node : diagram.nodes()) {
             String text = '"' + String.join("<br/>", Labels.nodeLines(node).stream().map(MermaidFormatter::label).toList()) + '"';
             out.append("  ").append(id(node));
-            if (node.source()) {
+            if (node.io()) {
                 out.append("{{").append(text).append("}}");
             } else {
                 out.append('(').append(text).append(')');
             }
-            out.append(":::").append(node.missing() ? "missing" : node.source() ? "source" : "stage").append('\n');
+            out.append(":::").append(node.missing() ? "missing" : node.io() ? "source" : "stage").append('\n');
         }
         for (Edge edge : diagram.edges()) {
             out.append("  ").append(id(diagram.node(edge.from()))).append(" -->|\"")

@@ -86,14 +86,14 @@ public final class SvgFormatter implements DiagramFormatter {
 
     private static void node(StringBuilder out, GraphLayout.NodeBox box) {
         Diagram.Node node = box.node();
-        String kind = node.missing() ? "missing" : node.source() ? "source" : "stage";
+        String kind = node.missing() ? "missing" : node.io() ? "source" : "stage";
         out.append("<g class=\"node ").append(kind).append("\" data-stage=\"").append(escape(node.name())).append("\">");
         out.append("<title>").append(Xml.text(Labels.tooltip(node))).append("</title>");
         double x = box.x();
         double y = box.y();
         double w = box.width();
         double h = box.height();
-        if (node.source()) {
+        if (node.io()) {
             double t = TextMetrics.SOURCE_TIP;
             out.append("<polygon points=\"")
                     .append(num(x + t)).append(',').append(num(y)).append(' ')

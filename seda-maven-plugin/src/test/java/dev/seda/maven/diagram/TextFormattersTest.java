@@ -28,7 +28,7 @@ class TextFormattersTest {
         assertTrue(html.contains("<title>seda graph haboob</title>"));
         assertTrue(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""), "inline SVG");
         assertFalse(html.contains("<?xml"), "no XML declaration inside HTML");
-        assertTrue(html.contains("class=\"legend\"") && html.contains("application stage") && html.contains("I/O source"));
+        assertTrue(html.contains("class=\"legend\"") && html.contains("application stage") && html.contains("I/O stage run by the runtime"));
         assertTrue(html.contains("<table class=\"stages\">"));
         for (StageNode stage : graph.stages()) {
             assertTrue(html.contains("<tr class=\"" + (stage.isSource() ? "source" : "stage") + "\" data-stage=\""
