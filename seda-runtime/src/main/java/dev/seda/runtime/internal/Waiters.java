@@ -118,11 +118,27 @@ public final class Waiters {
      * @return whether {@code ready} held; {@code false} on timeout or interrupt
      */
     public boolean await(BooleanSupplier ready, int spins, long timeoutNanos) {
+        return await(ready, spins, 0, timeoutNanos);
+    }
+
+    /**
+     * Like {@link #await(BooleanSupplier, int, long)}, but between spinning and parking checks
+     * {@code ready} up to {@code yields} more times with {@link Thread#yield()} in between. Yielding
+     * costs a system call but no wake-up, and lets a preempted producer run on a machine with fewer
+     * cores than runnable threads; parking costs the waker an unpark.
+     */
+    public boolean await(BooleanSupplier ready, int spins, int yields, long timeoutNanos) {
         for (int i = 0; i < spins; i++) {
             if (ready.getAsBoolean()) {
                 return true;
             }
             Thread.onSpinWait();
+        }
+        for (int i = 0; i < yields; i++) {
+            if (ready.getAsBoolean()) {
+                return true;
+            }
+            Thread.yield();
         }
         if (ready.getAsBoolean()) {
             return true;
