@@ -31,9 +31,9 @@ final class Handoffs {
     /** Most events a consumer takes at once. */
     static final int BATCH = 256;
     /** Spins before parking, for every seda waiter in these benchmarks. */
-    static final int SPINS = Integer.getInteger("seda.bench.spins", 64);
+    static final int SPINS = Integer.getInteger("seda.bench.spins", 16);
     /** Yields after spinning, before parking (see Waiters#await). */
-    static final int YIELDS = Integer.getInteger("seda.bench.yields", 16);
+    static final int YIELDS = Integer.getInteger("seda.bench.yields", 1);
     /** How long an idle seda waiter parks before it re-checks whether it should stop. */
     static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
