@@ -49,7 +49,7 @@ def main(path):
 
     if ring:
         print("### Ring of k stages, one event going round (ns per hop, lower is better)\n")
-        print("| k | seda | LinkedTransferQueue | seda / LTQ time (target <= 1) |")
+        print("| k | seda ns/hop (hops/s ± error) | LinkedTransferQueue ns/hop (hops/s ± error) | seda / LTQ time (target <= 1) |")
         print("|---|---|---|---|")
         for k in sorted({k for (k, e, _) in ring if e == 1}):
             s, l = ring.get((k, 1, "seda")), ring.get((k, 1, "ltq"))
@@ -57,7 +57,9 @@ def main(path):
                 continue
             ns_s, ns_l = 1e9 / s[0], 1e9 / l[0]
             ratio = ns_s / ns_l
-            print("| %d | %.0f | %.0f | %.2fx %s |" % (k, ns_s, ns_l, ratio, "met" if ratio <= 1 else "**missed**"))
+            print("| %d | %.0f (%.0fk ± %.0fk) | %.0f (%.0fk ± %.0fk) | %.2fx %s |" % (
+                k, ns_s, s[0] / 1e3, float(s[1]) / 1e3, ns_l, l[0] / 1e3, float(l[1]) / 1e3,
+                ratio, "met" if ratio <= 1 else "**missed**"))
         print()
         many = sorted({e for (_, e, _) in ring if e > 1})
         for e in many:
