@@ -1,0 +1,234 @@
+package dev.seda.benchmarks;
+
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.EventTranslatorOneArg;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.YieldingWaitStrategy;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import com.lmax.disruptor.util.DaemonThreadFactory;
+import dev.seda.runtime.SedaGraph;
+import dev.seda.runtime.Stage;
+import dev.seda.runtime.StageSettings;
+import dev.seda.runtime.WhenFull;
+import dev.seda.runtime.internal.BoundedMpmcQueue;
+import dev.seda.runtime.internal.Waiters;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One stage-to-stage handoff each: producers call {@link Handoff#send}, which waits while the queue
+ * is full (backpressure, never a rejection); one consumer thread takes events in batches and runs a
+ * no-op handler on each. Only the queue and its waiting differ between the implementations.
+ */
+final class Handoffs {
+    /** The stage default queue capacity; the Disruptor's ring has the same size. */
+    static final int CAPACITY = 1024;
+    /** Most events a consumer takes at once. */
+    static final int BATCH = 256;
+    /** Spins before parking, for every seda waiter in these benchmarks. */
+    static final int SPINS = Integer.getInteger("seda.bench.spins", 16);
+    /** Yields after spinning, before parking (see Waiters#await). */
+    static final int YIELDS = Integer.getInteger("seda.bench.yields", 1);
+    /** How long an idle seda waiter parks before it re-checks whether it should stop. */
+    static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private Handoffs() {
+    }
+
+    abstract static class Handoff {
+        /** Hands one event to the consumer, waiting while the queue is full. */
+        abstract void send(Object event) throws InterruptedException;
+
+        /** Stops the consumer; returns how many events it handled. */
+        abstract long close() throws InterruptedException;
+    }
+
+    static Handoff create(String impl) {
+        switch (impl) {
+            case "seda-queue":
+                return new SedaQueue();
+            case "seda-stage":
+                return new SedaStage();
+            case "abq":
+                return new Abq();
+            case "disruptor":
+                return new DisruptorHandoff();
+            default:
+                throw new IllegalArgumentException("unknown implementation " + impl);
+        }
+    }
+
+    /**
+     * BoundedMpmcQueue as a stage would use it: offer then signal; the worker drains a batch into a
+     * list, signals room, handles the list; an idle worker spins briefly and parks on a Waiters.
+     */
+    static final class SedaQueue extends Handoff {
+        private final BoundedMpmcQueue<Object> queue = new BoundedMpmcQueue<>(CAPACITY);
+        private final Waiters notEmpty = new Waiters();
+        private final Waiters notFull = new Waiters();
+        private volatile boolean running = true;
+        private final Thread consumer;
+        private long handled;
+
+        SedaQueue() {
+            consumer = new Thread(this::consume, "seda-queue-consumer");
+            consumer.setDaemon(true);
+            consumer.start();
+        }
+
+        private void consume() {
+            List<Object> batch = new ArrayList<>(BATCH);
+            Consumer<Object> add = batch::add;
+            while (running) {
+                int n = queue.drain(add, BATCH);
+                if (n == 0) {
+                    notEmpty.await(() -> !queue.isEmpty() || !running, SPINS, YIELDS, IDLE_NANOS);
+                    continue;
+                }
+                notFull.signal(n);
+                for (int i = 0; i < n; i++) {
+                    Blackholes.handle(batch.get(i));
+                    handled++;
+                }
+                batch.clear();
+            }
+        }
+
+        @Override
+        void send(Object event) {
+            while (!queue.offer(event)) {
+                notFull.await(() -> !queue.isFull(), SPINS, YIELDS, IDLE_NANOS);
+            }
+            notEmpty.signal();
+        }
+
+        @Override
+        long close() throws InterruptedException {
+            running = false;
+            notEmpty.signalAll();
+            consumer.join();
+            return handled;
+        }
+    }
+
+    /** ArrayBlockingQueue used the same way: put; the worker takes one, drains up to a batch more. */
+    static final class Abq extends Handoff {
+        private final ArrayBlockingQueue<Object> queue = new ArrayBlockingQueue<>(CAPACITY);
+        private volatile boolean running = true;
+        private final Thread consumer;
+        private long handled;
+
+        Abq() {
+            consumer = new Thread(this::consume, "abq-consumer");
+            consumer.setDaemon(true);
+            consumer.start();
+        }
+
+        private void consume() {
+            List<Object> batch = new ArrayList<>(BATCH);
+            while (running) {
+                try {
+                    batch.add(queue.take());
+                } catch (InterruptedException e) {
+                    continue;
+                }
+                queue.drainTo(batch, BATCH - 1);
+                for (int i = 0, n = batch.size(); i < n; i++) {
+                    Blackholes.handle(batch.get(i));
+                    handled++;
+                }
+                batch.clear();
+            }
+        }
+
+        @Override
+        void send(Object event) throws InterruptedException {
+            queue.put(event);
+        }
+
+        @Override
+        long close() throws InterruptedException {
+            running = false;
+            consumer.interrupt();
+            consumer.join();
+            return handled;
+        }
+    }
+
+    /** The real thing: a one-stage SedaGraph (today's Stage, with BLOCK so a full queue waits). */
+    static final class SedaStage extends Handoff {
+        private final SedaGraph graph;
+        private final Stage<Object> stage;
+        private long handled;  // the stage's one worker only
+
+        SedaStage() {
+            SedaGraph.Builder b = SedaGraph.builder("bench");
+            stage = b.stage(StageSettings.of("sink").queue(CAPACITY).whenFull(WhenFull.BLOCK, Duration.ofSeconds(10)));
+            b.handler(stage, e -> {
+                Blackholes.handle(e);
+                handled++;
+            });
+            graph = b.build();
+            graph.start();
+        }
+
+        @Override
+        void send(Object event) {
+            if (!stage.offer(event)) {
+                throw new IllegalStateException("the stage rejected an event: it should have blocked");
+            }
+        }
+
+        @Override
+        long close() {
+            graph.stop(Duration.ofSeconds(10));
+            return handled;
+        }
+    }
+
+    /** LMAX Disruptor 4: multi-producer ring of the same size, one BatchEventProcessor, YieldingWaitStrategy. */
+    static final class DisruptorHandoff extends Handoff {
+        static final class Slot {
+            Object event;
+        }
+
+        private static final EventTranslatorOneArg<Slot, Object> PUT = (slot, sequence, event) -> slot.event = event;
+
+        private final Disruptor<Slot> disruptor;
+        private final RingBuffer<Slot> ring;
+        private final Counter counter = new Counter();
+
+        static final class Counter implements EventHandler<Slot> {
+            long handled;
+
+            @Override
+            public void onEvent(Slot slot, long sequence, boolean endOfBatch) {
+                Blackholes.handle(slot.event);
+                handled++;
+            }
+        }
+
+        DisruptorHandoff() {
+            disruptor = new Disruptor<>(Slot::new, CAPACITY, DaemonThreadFactory.INSTANCE, ProducerType.MULTI,
+                    new YieldingWaitStrategy());
+            disruptor.handleEventsWith(counter);
+            ring = disruptor.start();
+        }
+
+        @Override
+        void send(Object event) {
+            ring.publishEvent(PUT, event);  // next() waits (parkNanos(1) loop) while the ring is full
+        }
+
+        @Override
+        long close() {
+            disruptor.halt();
+            return counter.handled;
+        }
+    }
+}

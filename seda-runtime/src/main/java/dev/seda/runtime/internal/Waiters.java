@@ -1,0 +1,182 @@
+package dev.seda.runtime.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Threads parked until a condition may have become true: the waiting half that
+ * {@link BoundedMpmcQueue} leaves out. A stage uses two: {@code notEmpty} for its workers and
+ * {@code notFull} for producers under {@code WhenFull.BLOCK}.
+ *
+ * <p>Signalling is cheap when nobody waits, the common case under load: {@link #signal()} is one
+ * volatile read. Waiters spin a little first ({@code spins}), then park, so an idle stage burns no
+ * core.
+ *
+ * <p><b>The pairing that loses no wake-up.</b> The changer makes the change with a volatile write
+ * (the queue's index CAS does: {@code offer}, {@code poll}, {@code drain}) and then calls
+ * {@link #signal}; the waiter's {@code ready} check reads it with a volatile read
+ * ({@link BoundedMpmcQueue#isEmpty()}, {@link BoundedMpmcQueue#isFull()}). A waiter registers before
+ * its last check, so either that check sees the change or the signal sees the waiter. A signalled
+ * waiter whose {@link #await} then returns {@code false} (timed out, interrupted) passes the signal
+ * on. When {@code await} returns {@code true}, the caller must consume until empty before it awaits
+ * again (a worker's normal loop), since the wake-up it got may have been meant for several elements.
+ *
+ * <p>Typical worker loop:
+ * <pre>{@code
+ * while (running) {
+ *     int n = queue.drain(batch::add, maxBatch);
+ *     if (n == 0) {
+ *         notEmpty.await(() -> !queue.isEmpty(), SPINS, idleTimeoutNanos);
+ *         continue;
+ *     }
+ *     notFull.signal(n);
+ *     handle(batch); batch.clear();
+ * }
+ * }</pre>
+ * and a producer: {@code if (queue.offer(e)) notEmpty.signal();}
+ *
+ * <p>Waiters are woken last-in first-out: the most recently parked thread (warmest cache) runs, and
+ * a surplus worker keeps sleeping, so an idle-timeout reveals it to a thread-pool controller.
+ */
+public final class Waiters {
+    private static final VarHandle COUNT;
+
+    static {
+        try {
+            COUNT = MethodHandles.lookup().findVarHandle(Waiters.class, "count", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** One waiting thread's place in line; a signal takes it out, marks it and unparks the thread. */
+    private static final class Node {
+        final Thread thread;
+        volatile boolean signalled;
+
+        Node(Thread thread) {
+            this.thread = thread;
+        }
+    }
+
+    private final ConcurrentLinkedDeque<Node> parked = new ConcurrentLinkedDeque<>();
+    /** Threads between registering and leaving {@link #await}; read by every signal. */
+    private volatile int count;
+
+    /**
+     * Wakes one waiting thread, if any. Call it after the change a waiter may be waiting for, e.g.
+     * after a successful {@code offer}. One volatile read when nobody waits.
+     */
+    public void signal() {
+        if (count != 0) {
+            wakeOne();
+        }
+    }
+
+    /** Wakes up to {@code n} waiting threads, e.g. after {@code drain} freed {@code n} slots. */
+    public void signal(int n) {
+        for (int i = 0; i < n && count != 0; i++) {
+            if (!wakeOne()) {
+                return;
+            }
+        }
+    }
+
+    /** Wakes every waiting thread, e.g. on shutdown. */
+    public void signalAll() {
+        while (wakeOne()) {
+            // until none is left
+        }
+    }
+
+    /** The number of threads waiting now. */
+    public int waiting() {
+        return count;
+    }
+
+    private boolean wakeOne() {
+        Node n = parked.pollFirst();
+        if (n == null) {
+            return false;
+        }
+        n.signalled = true;
+        LockSupport.unpark(n.thread);
+        return true;
+    }
+
+    /**
+     * Waits until {@code ready} holds, at most {@code timeoutNanos}: first checks it up to
+     * {@code spins} times with {@link Thread#onSpinWait()}, then parks until signalled.
+     *
+     * <p>{@code ready} must read the state with volatile semantics (see the class comment). It is
+     * called again after each wake-up, spurious or not. An interrupt ends the wait; the interrupt
+     * status is left set for the caller to see.
+     *
+     * @return whether {@code ready} held; {@code false} on timeout or interrupt
+     */
+    public boolean await(BooleanSupplier ready, int spins, long timeoutNanos) {
+        return await(ready, spins, 0, timeoutNanos);
+    }
+
+    /**
+     * Like {@link #await(BooleanSupplier, int, long)}, but between spinning and parking checks
+     * {@code ready} up to {@code yields} more times with {@link Thread#yield()} in between. Yielding
+     * costs a system call but no wake-up, and lets a preempted producer run on a machine with fewer
+     * cores than runnable threads; parking costs the waker an unpark.
+     */
+    public boolean await(BooleanSupplier ready, int spins, int yields, long timeoutNanos) {
+        for (int i = 0; i < spins; i++) {
+            if (ready.getAsBoolean()) {
+                return true;
+            }
+            Thread.onSpinWait();
+        }
+        for (int i = 0; i < yields; i++) {
+            if (ready.getAsBoolean()) {
+                return true;
+            }
+            Thread.yield();
+        }
+        if (ready.getAsBoolean()) {
+            return true;
+        }
+        if (timeoutNanos <= 0) {
+            return false;
+        }
+        Thread me = Thread.currentThread();
+        long deadline = System.nanoTime() + timeoutNanos;
+        Node node = new Node(me);
+        parked.addFirst(node);
+        COUNT.getAndAdd(this, 1);  // a full fence: registered before the checks below
+        boolean result = false;
+        try {
+            while (true) {
+                if (ready.getAsBoolean()) {
+                    result = true;
+                    return true;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || me.isInterrupted()) {
+                    return false;
+                }
+                if (node.signalled) {
+                    // Woken, but someone awake took what the signal was for: back in line, and check
+                    // again after registering, or the next signal could not find us.
+                    node = new Node(me);
+                    parked.addFirst(node);
+                    continue;
+                }
+                LockSupport.parkNanos(this, left);
+            }
+        } finally {
+            boolean signalled = !parked.removeFirstOccurrence(node);
+            COUNT.getAndAdd(this, -1);
+            if (signalled && !result) {
+                signal();  // that wake-up was for an element (or a slot) we are not going to take
+            }
+        }
+    }
+}
