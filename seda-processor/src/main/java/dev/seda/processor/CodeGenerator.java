@@ -37,6 +37,7 @@ final class CodeGenerator {
     private static final ClassName CONFIG = ClassName.get(RUNTIME, "Config");
     private static final ClassName DURATION = ClassName.get("java.time", "Duration");
     private static final ClassName ADMISSION = ClassName.get(RUNTIME, "AdmissionPolicy");
+    private static final ClassName FILE_REQUESTS = ClassName.get(RUNTIME, "FileRequests");
     private static final AnnotationSpec GENERATED = AnnotationSpec.builder(Generated.class)
             .addMember("value", "$S", SedaProcessor.class.getName())
             .build();
@@ -85,15 +86,34 @@ final class CodeGenerator {
         MethodSpec.Builder constructor = MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC);
         for (String targetName : stage.targets()) {
             StageSpec target = graph.stage(targetName);
-            TypeName sink = ParameterizedTypeName.get(SINK, target.eventType());
-            emitter.addField(FieldSpec.builder(sink, targetName, Modifier.PRIVATE, Modifier.FINAL).build());
-            constructor.addParameter(sink, targetName).addStatement("this.$N = $N", targetName, targetName);
+            TypeName field = target.fileCompletions() ? fileRequests(target) : ParameterizedTypeName.get(SINK,
+                    target.eventType());
+            emitter.addField(FieldSpec.builder(field, targetName, Modifier.PRIVATE, Modifier.FINAL).build());
+            constructor.addParameter(field, targetName).addStatement("this.$N = $N", targetName, targetName);
         }
         emitter.addMethod(constructor.build());
         for (String targetName : stage.targets()) {
-            emitter.addMethod(emitMethod(graph.stage(targetName)));
+            StageSpec target = graph.stage(targetName);
+            emitter.addMethod(target.fileCompletions() ? fileRequestsMethod(target) : emitMethod(target));
         }
         return emitter.build();
+    }
+
+    /** {@code FileRequests<A>} for a stage that takes {@code FileCompletion<A>}. */
+    private static TypeName fileRequests(StageSpec target) {
+        return ParameterizedTypeName.get(FILE_REQUESTS, ((ParameterizedTypeName) target.eventType()).typeArguments()
+                .get(0));
+    }
+
+    private static MethodSpec fileRequestsMethod(StageSpec target) {
+        String name = target.node().name();
+        return MethodSpec.methodBuilder(name)
+                .addJavadoc("File requests whose completions go to stage {@code $L}, e.g. {@code $L().readAll(path, "
+                        + "context)}.\n", name, name)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(fileRequests(target))
+                .addStatement("return $N", name)
+                .build();
     }
 
     private MethodSpec emitMethod(StageSpec target) {
@@ -171,6 +191,10 @@ final class CodeGenerator {
                 create.addStatement("$T.bind(graph, $L, $L)", GraphSpec.generated(part.type(), "Graph"), instance, stages);
             }
         }
+        for (StageSpec stage : graph.timers()) {
+            create.addStatement("graph.every($N, $T.ofMillis(config.integer($S, $L)))", local(stage), DURATION,
+                    stage.node().name() + ".every-ms", stage.everyMillis());
+        }
         List<StageSpec> listeners = graph.listeners();
         for (StageSpec stage : listeners) {
             String prefix = listeners.size() == 1 ? "" : stage.node().name() + ".";
@@ -198,8 +222,15 @@ final class CodeGenerator {
         for (StageSpec stage : ownStages()) {
             if (!stage.targets().isEmpty()) {
                 ClassName emitter = graph.generated("Out").nestedClass(stage.capitalized());
+                List<CodeBlock> args = new ArrayList<>();
+                for (String t : stage.targets()) {
+                    StageSpec target = graph.stage(t);
+                    args.add(target.fileCompletions()
+                            ? CodeBlock.of("new $T<>(graph.files(), $N)", FILE_REQUESTS, local(target))
+                            : CodeBlock.of("$N", local(target)));
+                }
                 bind.addStatement("$T $N = new $T($L)", emitter, stage.node().name() + "Out", emitter,
-                        String.join(", ", stage.targets().stream().map(t -> local(graph.stage(t))).toList()));
+                        CodeBlock.join(args, ", "));
             }
         }
         for (StageSpec stage : ownStages()) {

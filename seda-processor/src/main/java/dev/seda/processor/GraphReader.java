@@ -5,6 +5,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.WildcardTypeName;
 import dev.seda.annotations.Emits;
+import dev.seda.annotations.Every;
 import dev.seda.annotations.Listen;
 import dev.seda.annotations.QueueFull;
 import dev.seda.annotations.Stage;
@@ -46,6 +47,8 @@ import javax.lang.model.util.ElementFilter;
 final class GraphReader {
     static final String TCP_PACKET = "dev.seda.runtime.TcpPacket";
     static final String CONFIG = "dev.seda.runtime.Config";
+    static final String TICK = "dev.seda.runtime.Tick";
+    static final String FILE_COMPLETION = "dev.seda.runtime.FileCompletion";
     private static final Pattern GRAPH_NAME = Pattern.compile("[a-z][a-z0-9-]*");
 
     private final ProcessingEnvironment env;
@@ -277,6 +280,8 @@ final class GraphReader {
         Bounds batchBounds;
         Integer listenPort;
         String listenHost;
+        Long everyMillis;
+        boolean fileCompletions;
         boolean unresolved;
     }
 
@@ -411,6 +416,31 @@ final class GraphReader {
                     "use 0 for the default, or a positive value.");
         }
 
+        if (params.size() == 1 && !draft.unresolved && !draft.batch) {
+            TypeMirror only = params.get(0).asType();
+            draft.fileCompletions = only.getKind() == TypeKind.DECLARED && ((TypeElement) ((DeclaredType) only)
+                    .asElement()).getQualifiedName().contentEquals(FILE_COMPLETION);
+        }
+        Every every = method.getAnnotation(Every.class);
+        if (every != null) {
+            boolean tick = params.size() == 1 && params.get(0).asType().toString().equals(TICK);
+            if (!tick && !draft.unresolved) {
+                diagnostics.error(method, "SedaEveryInput", quoted + " is fed by @Every, so it must take one "
+                                + "dev.seda.runtime.Tick (plus its emitter).",
+                        "declare it as void " + name + "(Tick tick" + (targets.isEmpty() ? "" : ", " + expectedEmitter
+                                + " out") + ").");
+            }
+            if (every.millis() < 1 || every.millis() > Integer.MAX_VALUE) {
+                diagnostics.error(method, "SedaEveryPeriod", quoted + " has a period of " + every.millis() + " ms.",
+                        "use a period of at least 1 ms, e.g. @Every(millis = 1000).");
+            }
+            if (method.getAnnotation(Listen.class) != null) {
+                diagnostics.error(method, "SedaTwoSources", quoted + " has both @Every and @Listen.",
+                        "feed a stage from one source; let the other emit to it.");
+            }
+            draft.everyMillis = every.millis();
+        }
+
         Listen listen = method.getAnnotation(Listen.class);
         if (listen != null) {
             boolean packet = params.size() == 1 && params.get(0).asType().toString().equals(TCP_PACKET);
@@ -449,20 +479,34 @@ final class GraphReader {
         for (StageDraft d : creationOrder(all)) {
             StageNode node = node(d);
             stages.add(new StageSpec(d.owner, d.method, node, d.inputs, inputNames(d, d.owner == own.type),
-                    d.eventType, d.batch, d.targets, d.listenPort, d.listenHost));
+                    d.eventType, d.batch, d.targets, d.listenPort, d.listenHost, d.everyMillis, d.fileCompletions));
             if (d.owner != own.type) {
                 continue; // the descriptor describes this module's part; the plugin merges the others
             }
+            // The runtime's I/O stages have no queue of their own: they hand events to the stage.
             if (d.listenPort != null) {
                 String source = "listen:" + d.name;
-                // The runtime's selector thread; it has no queue of its own and hands packets to the stage.
                 nodes.add(new StageNode(source, StageKind.TCP_LISTEN, TCP_PACKET, null, null, 1, 1, 0, "REJECT", 0,
                         1, 1, false, d.listenPort, null));
                 edges.add(new Edge(source, d.name, TCP_PACKET));
             }
+            if (d.everyMillis != null) {
+                String source = "every:" + d.name;
+                nodes.add(new StageNode(source, StageKind.TIMER, TICK, null, null, 1, 1, 0, "REJECT", 0, 1, 1, false,
+                        null, d.everyMillis));
+                edges.add(new Edge(source, d.name, TICK));
+            }
+            if (d.fileCompletions) {
+                String files = filesNode(d.name);
+                nodes.add(new StageNode(files, StageKind.ASYNC_FILES, d.eventType.toString(), null, null, 1, 1, 0,
+                        "REJECT", 0, 1, 1, false, null, null));
+                edges.add(new Edge(files, d.name, d.eventType.toString()));
+            }
             nodes.add(node);
             for (String target : d.targets) {
-                edges.add(new Edge(d.name, target, all.get(target).eventType.toString()));
+                StageDraft t = all.get(target);
+                // A request to a file-completion stage goes through the file stage, as it does at run time.
+                edges.add(new Edge(d.name, t.fileCompletions ? filesNode(target) : target, t.eventType.toString()));
             }
         }
         List<GraphSpec.Part> parts = new ArrayList<>();
@@ -486,6 +530,10 @@ final class GraphReader {
             names.add(!fromSource && name.matches("arg\\d+") ? "event" + (d.inputs.size() > 1 ? i : "") : name);
         }
         return names;
+    }
+
+    static String filesNode(String stage) {
+        return "files:" + stage;
     }
 
     private StageNode node(StageDraft d) {
@@ -517,8 +565,8 @@ final class GraphReader {
      */
     private static List<StageDraft> creationOrder(Map<String, StageDraft> drafts) {
         List<StageDraft> candidates = new ArrayList<>();
-        drafts.values().stream().filter(d -> d.listenPort != null).forEach(candidates::add);
-        drafts.values().stream().filter(d -> d.listenPort == null).forEach(candidates::add);
+        drafts.values().stream().filter(GraphReader::isSource).forEach(candidates::add);
+        drafts.values().stream().filter(d -> !isSource(d)).forEach(candidates::add);
         Map<String, Integer> inDegree = new HashMap<>();
         for (StageDraft d : drafts.values()) {
             for (String target : new LinkedHashSet<>(d.targets)) {
@@ -540,6 +588,10 @@ final class GraphReader {
             }
         }
         return ordered;
+    }
+
+    private static boolean isSource(StageDraft d) {
+        return d.listenPort != null || d.everyMillis != null;
     }
 
     /**

@@ -46,6 +46,11 @@ record GraphSpec(TypeElement type, StageGraphModel model, List<StageSpec> stages
         return stages.stream().filter(s -> s.listenPort() != null).toList();
     }
 
+    /** Stages fed by @Every, in every part. */
+    List<StageSpec> timers() {
+        return stages.stream().filter(s -> s.everyMillis() != null).toList();
+    }
+
     /**
      * One class's share of the graph.
      *
@@ -68,6 +73,8 @@ record GraphSpec(TypeElement type, StageGraphModel model, List<StageSpec> stages
      * @param targets the {@code @Emits} targets, in declaration order; the emitter parameter exists iff non-empty
      * @param listenPort the {@code @Listen} default port, or null
      * @param listenHost the {@code @Listen} default host, or null
+     * @param everyMillis the {@code @Every} period, or null
+     * @param fileCompletions whether it takes {@code FileCompletion<A>}: emitters to it make file requests
      */
     record StageSpec(
             TypeElement owner,
@@ -79,7 +86,9 @@ record GraphSpec(TypeElement type, StageGraphModel model, List<StageSpec> stages
             boolean batch,
             List<String> targets,
             Integer listenPort,
-            String listenHost) {
+            String listenHost,
+            Long everyMillis,
+            boolean fileCompletions) {
 
         /** The generated record when the stage has several input parameters. */
         boolean hasRecord() {

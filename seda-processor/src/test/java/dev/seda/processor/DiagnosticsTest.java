@@ -167,6 +167,21 @@ class DiagnosticsTest {
                         @StageGraph(value = "g", sharedThreads = -2) class Svc {
                           @Stage(sink = true) @Listen void a(TcpPacket p) {}
                         }"""),
+                Arguments.of("SedaEveryInput", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage(sink = true) @Every(millis = 100)
+                          void a(String s) {}
+                        }"""),
+                Arguments.of("SedaEveryPeriod", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage(sink = true) @Every(millis = 0)
+                          void a(dev.seda.runtime.Tick t) {}
+                        }"""),
+                Arguments.of("SedaTwoSources", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage(sink = true) @Every(millis = 10) @Listen
+                          void a(dev.seda.runtime.Tick t) {}
+                        }"""),
                 Arguments.of("SedaStageName", 10, """
                         @StageGraph("g") class Svc {
                           @Stage(name = "not-an-identifier")

@@ -207,6 +207,38 @@ class GeneratedCodeTest {
     }
 
     @Test
+    void timerAndFileStagesRunFromTheAnnotations(@TempDir Path dir) throws Exception {
+        Path classes = compileModule(dir, "notes", System.getProperty("java.class.path"), "sample/test/Notes.java");
+        String descriptor = Files.readString(classes.resolve("META-INF/seda/notes.json"));
+        assertTrue(descriptor.contains("\"kind\" : \"TIMER\"") && descriptor.contains("\"periodMillis\" : 20"),
+                descriptor);
+        assertTrue(descriptor.contains("\"from\" : \"sweep\",\n    \"to\" : \"files:read\""), descriptor);
+        Path notes = Files.createDirectories(dir.resolve("notes"));
+        Files.writeString(notes.resolve("1.txt"), "one");
+        Files.writeString(notes.resolve("2.txt"), "two");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
+                getClass().getClassLoader())) {
+            Class<?> service = loader.loadClass("test.Notes");
+            dev.seda.runtime.Config config = dev.seda.runtime.Config.empty().with("dir", notes.toString());
+            var graph = (dev.seda.runtime.SedaGraph) loader.loadClass("test.NotesGraph")
+                    .getMethod("create", service, dev.seda.runtime.Config.class)
+                    .invoke(null, service.getConstructor(dev.seda.runtime.Config.class).newInstance(config), config);
+            @SuppressWarnings("unchecked")
+            List<String> read = (List<String>) service.getField("READ").get(null);
+            graph.start();
+            try {
+                long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (read.size() < 3 && System.nanoTime() < end) {
+                    Thread.sleep(10);
+                }
+            } finally {
+                assertTrue(graph.stop(Duration.ofSeconds(5)));
+            }
+            assertEquals(List.of("1:one", "2:two", "3:NoSuchFileException"), read);
+        }
+    }
+
+    @Test
     void theGeneratedGraphServesARealConnection(@TempDir Path dir) throws Exception {
         Path classes = compileModule(dir, "classes", System.getProperty("java.class.path"), "sample/test/Shop.java");
         try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
