@@ -134,6 +134,9 @@ class HaboobIT {
         assertEquals("plain notes", notes.body());
         assertTrue(notes.headers().firstValue("content-type").orElseThrow().startsWith("text/plain"));
         assertEquals("<p>docs</p>", get(port, "/docs/").body());
+        HttpResponse<String> directory = get(port, "/docs");
+        assertEquals(301, directory.statusCode(), "a directory's address ends with a slash");
+        assertEquals("/docs/", directory.headers().firstValue("location").orElseThrow());
         assertEquals(404, get(port, "/missing.html").statusCode());
 
         HttpResponse<String> head = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/notes.txt"))
@@ -180,7 +183,7 @@ class HaboobIT {
         HttpResponse<String> svg = get(port, "/haboob.svg");
         assertEquals(200, svg.statusCode());
         assertEquals("image/svg+xml", svg.headers().firstValue("content-type").orElseThrow());
-        for (String stage : List.of("parse", "lookup", "readFile", "reply")) {
+        for (String stage : List.of("parse", "lookup", "files:fileRead", "fileRead", "reply")) {
             assertTrue(svg.body().contains(stage), "the diagram shows stage " + stage);
         }
         assertEquals(200, get(port, "/haboob.html").statusCode());

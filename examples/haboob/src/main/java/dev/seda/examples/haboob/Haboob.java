@@ -5,17 +5,18 @@ import dev.seda.annotations.Listen;
 import dev.seda.annotations.Stage;
 import dev.seda.annotations.StageGraph;
 import dev.seda.runtime.Config;
+import dev.seda.runtime.FileCompletion;
 import dev.seda.runtime.TcpConnection;
 import dev.seda.runtime.TcpPacket;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
  * A static-file HTTP/1.1 server in the spirit of the paper's Haboob: parse, look up in a page cache,
- * read misses from disk, reply. Each step is a stage with its own queue and threads.
+ * read misses through the asynchronous file stage, reply. Each step is a stage with its own queue
+ * and threads; no stage thread blocks on a file read.
  *
  * <p>Options: {@code --port} (8080), {@code --root} (the bundled demo site when absent),
  * {@code --cache-mb} (32).
@@ -63,7 +64,7 @@ public final class Haboob {
     }
 
     @Stage(threads = "1..2", queue = 4096)
-    @Emits({"readFile", "reply"})
+    @Emits({"fileRead", "reply"})
     void lookup(TcpConnection connection, HttpRequest request, HaboobOut.Lookup out) {
         if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
             out.reply(connection, HttpResponse.error(405, request.keepAlive()));
@@ -76,37 +77,55 @@ public final class Haboob {
             out.reply(connection, HttpResponse.error(e.status, request.keepAlive()));
             return;
         }
+        if (request.rawPath().endsWith("/")) {
+            file = file.resolve("index.html");
+        }
         Page page = cache.get(file);
         if (page != null) {
             out.reply(connection, HttpResponse.page(page, request));
-        } else if (!out.readFile(connection, request, file)) {
-            out.reply(connection, HttpResponse.error(503, false));
+        } else if (!out.fileRead().readAll(file, new Miss(connection, request, file))) {
+            out.reply(connection, HttpResponse.error(503, false)); // the file stage is full: shed, explicitly
         }
     }
 
+    /** A cache miss on its way through the async file stage: whom to answer, and with what. */
+    record Miss(TcpConnection connection, HttpRequest request, Path file) {}
+
     /**
-     * Blocking reads on a pool of their own, so disk waits never stall parsing or replies. The pool
-     * grows from 1 to 4 threads with the backlog; past a 500 ms 90th-percentile response time the
-     * stage admits less, and lookup answers 503 at once instead of queueing.
+     * Completions of the file stage, whose bounded pool did the blocking reads. Past a 500 ms
+     * 90th-percentile response time this stage admits less, and the file stage answers 503 at once.
      */
-    @Stage(threads = "1..4", queue = 1024, responseTargetMillis = 500)
+    @Stage(threads = "1..2", queue = 1024, responseTargetMillis = 500)
     @Emits("reply")
-    void readFile(TcpConnection connection, HttpRequest request, Path file, HaboobOut.ReadFile out) {
-        HttpResponse response;
-        try {
-            Path target = Files.isDirectory(file) ? file.resolve("index.html") : file;
-            if (!target.toRealPath().startsWith(root) || !Files.isRegularFile(target)) {
-                throw new NoSuchFileException(target.toString()); // a symlink out of the root, or not a file
+    void fileRead(FileCompletion<Miss> done, HaboobOut.FileRead out) {
+        Miss miss = done.attachment();
+        HttpRequest request = miss.request();
+        if (!done.ok()) {
+            boolean missing = done.error() instanceof NoSuchFileException;
+            if (!missing && Files.isDirectory(miss.file())) { // metadata only, on the error path
+                out.reply(miss.connection(), HttpResponse.redirect(request.rawPath() + "/", request.keepAlive()));
+            } else {
+                out.reply(miss.connection(), HttpResponse.error(missing ? 404 : 500, request.keepAlive()));
             }
-            Page page = new Page(Page.contentType(target.getFileName().toString()), Files.readAllBytes(target));
-            cache.put(file, page);
-            response = HttpResponse.page(page, request);
-        } catch (NoSuchFileException e) {
-            response = HttpResponse.error(404, request.keepAlive());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // counted and logged by the stage; the client gets no reply
+            return;
         }
-        out.reply(connection, response);
+        if (!isInsideRoot(miss.file())) {
+            out.reply(miss.connection(), HttpResponse.error(404, request.keepAlive())); // a symlink pointing out
+            return;
+        }
+        byte[] bytes = new byte[done.data().remaining()];
+        done.data().get(bytes);
+        Page page = new Page(Page.contentType(miss.file().getFileName().toString()), bytes);
+        cache.put(miss.file(), page);
+        out.reply(miss.connection(), HttpResponse.page(page, request));
+    }
+
+    private boolean isInsideRoot(Path file) {
+        try {
+            return file.toRealPath().startsWith(root);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Stage(threads = "1", queue = 4096, sink = true) // the response leaves through the connection

@@ -7,7 +7,18 @@ import java.nio.charset.StandardCharsets;
  * A response ready to be written: status, content type and body. {@code head} leaves the body out
  * (HEAD requests); {@code keepAlive} false closes the connection once it is written.
  */
-public record HttpResponse(int status, String contentType, byte[] body, boolean head, boolean keepAlive) {
+public record HttpResponse(int status, String contentType, byte[] body, boolean head, boolean keepAlive,
+                           String location) {
+
+    public HttpResponse(int status, String contentType, byte[] body, boolean head, boolean keepAlive) {
+        this(status, contentType, body, head, keepAlive, null);
+    }
+
+    /** A 301 to the same path with a slash: a directory's address ends with one. */
+    static HttpResponse redirect(String location, boolean keepAlive) {
+        return new HttpResponse(301, "text/plain; charset=utf-8",
+                ("moved to " + location + "\n").getBytes(StandardCharsets.UTF_8), false, keepAlive, location);
+    }
 
     static HttpResponse page(Page page, HttpRequest request) {
         return new HttpResponse(200, page.contentType(), page.bytes(), request.method().equals("HEAD"),
@@ -26,6 +37,7 @@ public record HttpResponse(int status, String contentType, byte[] body, boolean 
                 + "Content-Type: " + contentType + "\r\n"
                 + "Content-Length: " + body.length + "\r\n"
                 + (status == 405 ? "Allow: GET, HEAD\r\n" : "")
+                + (location == null ? "" : "Location: " + location + "\r\n")
                 + (keepAlive ? "" : "Connection: close\r\n")
                 + "\r\n";
         byte[] head = headers.getBytes(StandardCharsets.ISO_8859_1);
@@ -40,6 +52,7 @@ public record HttpResponse(int status, String contentType, byte[] body, boolean 
     static String reason(int status) {
         return switch (status) {
             case 200 -> "OK";
+            case 301 -> "Moved Permanently";
             case 400 -> "Bad Request";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
