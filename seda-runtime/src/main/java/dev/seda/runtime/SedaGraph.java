@@ -284,8 +284,9 @@ public final class SedaGraph implements AutoCloseable {
      * Stops accepting connections on the listener feeding that stage, the listen stage's overload
      * lever: new connections wait in the kernel's backlog, unaccepted, until {@link #resumeAccepting}
      * (past the backlog, the kernel refuses or drops them). Open connections are not affected.
-     * Takes effect on the selector thread within a moment; may be called before start, and then
-     * the listener starts suspended.
+     * Returns once the selector thread has stopped accepting (waiting at most a few seconds); may
+     * be called before start, and then the listener starts suspended. A connection already
+     * accepted in the same batch is still delivered.
      *
      * @throws IllegalArgumentException if the stage is unknown or has no listener
      */

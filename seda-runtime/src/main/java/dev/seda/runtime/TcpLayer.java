@@ -269,8 +269,9 @@ final class TcpLayer {
     // ---- called from any thread ----
 
     /**
-     * Stops or restarts accepting on the listener feeding that stage. While suspended, new
-     * connections wait in the kernel's backlog (and beyond it are refused by the kernel).
+     * Stops or restarts accepting on the listener feeding that stage, and waits (a few seconds at
+     * most) until the selector thread has done so. While suspended, new connections wait in the
+     * kernel's backlog (and beyond it are refused or dropped by the kernel).
      *
      * @return false if no listener feeds that stage
      */
@@ -280,12 +281,11 @@ final class TcpLayer {
             return false;
         }
         b.suspended = !accept;
-        if (selector != null && thread != null) {
-            runOnSelector(() -> {
-                if (b.key != null && b.key.isValid() && !closing) {
-                    b.key.interestOps(b.suspended ? 0 : SelectionKey.OP_ACCEPT);  // the latest call wins
-                }
-            });
+        Runnable apply = () -> setInterest(b.key, SelectionKey.OP_ACCEPT, !b.suspended);  // the latest call wins
+        if (Thread.currentThread() == thread) {
+            apply.run();  // from a BLOCK offer on the selector thread: waiting for itself would hang
+        } else {
+            runOnSelectorAndWait(apply, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
         }
         return true;
     }
