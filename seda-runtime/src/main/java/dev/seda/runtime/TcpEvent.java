@@ -15,7 +15,13 @@ import java.util.Objects;
  * <p>CLOSED is offered only for a connection whose OPENED was admitted, and for every outgoing
  * connection (a failed connect is a CLOSED without OPENED). Connections still open when
  * {@link SedaGraph#stop} reaches its last step are closed after the stages have drained, so their
- * CLOSED is not offered; {@link TcpConnection#closeReason()} says {@value #STOPPED} then.
+ * CLOSED is not offered; {@link TcpConnection#closeReason()} says {@value #STOPPED} then. During
+ * stop's drain, a CLOSED for a connection the application closes is offered but rejected (and
+ * counted) if the events stage has already drained.
+ *
+ * <p>Events are offered from the selector thread, like packets: prefer REJECT for the events stage,
+ * since a BLOCK wait stalls all of the graph's network I/O. A rejected CLOSED is counted by the
+ * stage and otherwise lost; a rejected OPENED closes that connection.
  *
  * @param connection the connection
  * @param kind opened or closed

@@ -396,4 +396,32 @@ class NetworkTest {
         assertTrue(g.stop(Duration.ofSeconds(5)));
         assertFalse(socket.send(server, new byte[1]), "closed by stop");
     }
+
+    @Test
+    void stopClosesOutgoingConnectionsAndUdpSocketsToo() throws Exception {
+        ServerSocket server = closeLater(new ServerSocket(0, 5, InetAddress.getByName(LOOPBACK)));
+        BlockingQueue<TcpEvent> events = new LinkedBlockingQueue<>();
+        SedaGraph.Builder b = SedaGraph.builder("stop-all").jmx(false);
+        Stage<TcpPacket> replies = b.stage(StageSettings.of("replies"));
+        Stage<TcpEvent> ev = b.stage(StageSettings.of("ev"));
+        Stage<UdpPacket> datagrams = b.stage(StageSettings.of("datagrams"));
+        b.handler(replies, p -> { }).handler(ev, events::add).handler(datagrams, p -> { });
+        SedaGraph g = closeLater(b.udp(datagrams, LOOPBACK, 0).build());
+        g.start();
+        TcpConnection c = g.connect((InetSocketAddress) server.getLocalSocketAddress(), replies, ev);
+        Socket peer = closeLater(server.accept());
+        peer.setSoTimeout(5_000);
+        assertEquals(TcpEvent.Kind.OPENED, poll(events, "OPENED").kind());
+        assertTrue(c.write("last".getBytes(US_ASCII)));
+        UdpSocket udp = g.udpSocket("datagrams");
+        assertTrue(udp.localAddress() != null);
+
+        assertTrue(g.stop(Duration.ofSeconds(5)));
+        assertEquals("last", new String(readExactly(peer, 4), US_ASCII), "queued writes are flushed first");
+        assertEquals(-1, peer.getInputStream().read());
+        assertEquals(TcpEvent.STOPPED, c.closeReason());
+        assertNull(udp.localAddress(), "closed");
+        assertEquals(0, g.tcpMetrics().open());
+        assertThrows(IllegalStateException.class, () -> g.connect((InetSocketAddress) server.getLocalSocketAddress(), replies));
+    }
 }
