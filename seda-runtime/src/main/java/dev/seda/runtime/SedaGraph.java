@@ -18,12 +18,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A built graph of stages and TCP listeners; owns their lifecycle.
+ * A built graph of stages and network sources (TCP listeners, UDP sockets, outgoing connections);
+ * owns their lifecycle.
  *
- * <p>{@link #start()} starts the stages in creation order, then opens the listeners, so no input
- * arrives before its stage runs. {@link #stop(Duration)} closes the sources first, then drains
- * each stage in creation order (the generator creates them in topological order from the sources),
- * then flushes and closes the connections: a clean shutdown loses no admitted event.
+ * <p>{@link #start()} starts the stages in creation order, then opens the listeners and UDP
+ * sockets, so no input arrives before its stage runs. {@link #stop(Duration)} closes the sources
+ * first (listeners closed, nothing more read or received, connects in progress abandoned), then
+ * drains each stage in creation order (the generator creates them in topological order from the
+ * sources), then flushes and closes the connections and UDP sockets: a clean shutdown loses no
+ * admitted event.
  */
 public final class SedaGraph implements AutoCloseable {
     /** Pending write bytes above which a connection counts as clogged and is closed: 1 MiB. */
@@ -36,7 +39,7 @@ public final class SedaGraph implements AutoCloseable {
     private final String name;
     private final List<Stage<?>> stages;
     private final Map<String, Stage<?>> byName;
-    private final TcpLayer tcp;  // null without listeners
+    private final TcpLayer tcp;  // its thread starts only with a listener, a UDP socket or a connect
     private final SharedPool shared;  // null when no stage runs on it
     private final boolean jmx;
     private ScheduledExecutorService control;  // null when no controller needs a clock
@@ -48,12 +51,13 @@ public final class SedaGraph implements AutoCloseable {
     private Timers timers;
 
     private final Object lifecycle = new Object();
-    private State state = State.NEW;
+    private volatile State state = State.NEW;  // written under lifecycle; read by connect without it
     private boolean stopResult;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private SedaGraph(String name, List<Stage<?>> stages, List<TcpLayer.Listener> listeners, long clogThreshold,
-                      SharedPool shared, boolean jmx, List<TimerSpec> timerSpecs, AsyncFiles files) {
+    private SedaGraph(String name, List<Stage<?>> stages, List<TcpLayer.Listener> listeners, List<TcpLayer.Udp> udps,
+                      long clogThreshold, SharedPool shared, boolean jmx, List<TimerSpec> timerSpecs,
+                      AsyncFiles files) {
         this.name = name;
         this.timerSpecs = List.copyOf(timerSpecs);
         this.files = files;
@@ -65,7 +69,7 @@ public final class SedaGraph implements AutoCloseable {
             map.put(s.name(), s);
         }
         this.byName = map;
-        this.tcp = listeners.isEmpty() ? null : new TcpLayer(name, listeners, clogThreshold);
+        this.tcp = new TcpLayer(name, listeners, udps, clogThreshold);
     }
 
     public static Builder builder(String graphName) {
@@ -77,10 +81,11 @@ public final class SedaGraph implements AutoCloseable {
     }
 
     /**
-     * Starts every stage's workers in creation order, then binds the TCP listeners (sources last).
+     * Starts every stage's workers in creation order, then binds the TCP listeners and UDP sockets
+     * (sources last).
      *
      * @throws IllegalStateException if already started or stopped
-     * @throws UncheckedIOException if a listener cannot bind; the graph is then stopped
+     * @throws UncheckedIOException if a listener or UDP socket cannot bind; the graph is then stopped
      */
     public void start() {
         synchronized (lifecycle) {
@@ -104,22 +109,22 @@ public final class SedaGraph implements AutoCloseable {
                     timers.every(t.period(), t.stage(), () -> new Tick(sequence.incrementAndGet(), System.nanoTime()));
                 }
             }
-            if (tcp != null) {
-                try {
-                    tcp.start();
-                } catch (IOException e) {
-                    stop(Duration.ofSeconds(1));
-                    throw new UncheckedIOException("graph '" + name + "' cannot start: " + e.getMessage(), e);
-                }
+            try {
+                tcp.start();
+            } catch (IOException e) {
+                stop(Duration.ofSeconds(1));
+                throw new UncheckedIOException("graph '" + name + "' cannot start: " + e.getMessage(), e);
             }
         }
     }
 
     /**
-     * Stops the graph: 1) closes the listeners and stops reading; 2) for each stage in creation
+     * Stops the graph: 1) closes the listeners, stops reading and receiving, and abandons connects
+     * still in progress (their CLOSED event says {@value TcpEvent#STOPPED}); 2) for each stage in creation
      * order, waits until its queue is empty and no handler runs (upstream stages, already drained,
      * no longer emit into it), then closes it and ends its workers; 3) flushes pending writes and
-     * closes the connections. Everything is bounded by the one deadline; past it, workers are
+     * closes the connections, sends queued datagrams and closes the UDP sockets. Everything is
+     * bounded by the one deadline; past it, workers are
      * interrupted and the stages that still held events are logged.
      *
      * <p>Idempotent and safe from a shutdown hook: later calls wait for the first and return its result.
@@ -139,7 +144,7 @@ public final class SedaGraph implements AutoCloseable {
             if (timers != null) {
                 timers.close(); // a source: no tick after stop begins
             }
-            if (tcp != null && wasRunning) {
+            if (wasRunning) {
                 ok &= tcp.stopReading(deadline);
             }
             List<String> leftovers = new ArrayList<>();
@@ -170,9 +175,7 @@ public final class SedaGraph implements AutoCloseable {
             if (files != null) {
                 ok &= files.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             }
-            if (tcp != null) {
-                ok &= tcp.stop(deadline);
-            }
+            ok &= tcp.stop(deadline);
             if (!leftovers.isEmpty()) {
                 LOG.log(Level.WARNING, "graph ''{0}'' stopped without handling every admitted event within {1};"
                         + " events left per stage: {2}", name, drainDeadline, String.join(", ", leftovers));
@@ -271,10 +274,9 @@ public final class SedaGraph implements AutoCloseable {
      */
     public InetSocketAddress listenAddress(String stageName) {
         stage(stageName);
-        InetSocketAddress address = tcp == null ? null : tcp.listenAddress(stageName);
+        InetSocketAddress address = tcp.listenAddress(stageName);
         if (address == null) {
-            boolean listens = tcp != null && tcp.listens(stageName);
-            if (!listens) {
+            if (!tcp.listens(stageName)) {
                 throw new IllegalArgumentException("stage '" + stageName + "' of graph '" + name + "' has no listener");
             }
             throw new IllegalStateException("graph '" + name + "' is not running, so stage '" + stageName
@@ -283,9 +285,119 @@ public final class SedaGraph implements AutoCloseable {
         return address;
     }
 
-    /** Snapshot of the TCP counters; all zero for a graph without listeners. */
+    /** Snapshot of the network counters of the whole graph: listeners, outgoing connections, UDP. */
     public TcpMetrics tcpMetrics() {
-        return tcp == null ? new TcpMetrics(0, 0, 0, 0, 0) : tcp.metrics();
+        return tcp.metrics();
+    }
+
+    /**
+     * Snapshot of the counters of the listener or UDP socket feeding that stage alone.
+     *
+     * @throws IllegalArgumentException if the stage is unknown or has neither
+     */
+    public TcpMetrics tcpMetrics(String stageName) {
+        stage(stageName);
+        TcpMetrics m = tcp.metrics(stageName);
+        if (m == null) {
+            throw new IllegalArgumentException("stage '" + stageName + "' of graph '" + name
+                    + "' has no listener or UDP socket");
+        }
+        return m;
+    }
+
+    /**
+     * Stops accepting connections on the listener feeding that stage, the listen stage's overload
+     * lever: new connections wait in the kernel's backlog, unaccepted, until {@link #resumeAccepting}
+     * (past the backlog, the kernel refuses or drops them). Open connections are not affected.
+     * Returns once the selector thread has stopped accepting (waiting at most a few seconds); may
+     * be called before start, and then the listener starts suspended. A connection already
+     * accepted in the same batch is still delivered.
+     *
+     * @throws IllegalArgumentException if the stage is unknown or has no listener
+     */
+    public void suspendAccepting(String stageName) {
+        setAccepting(stageName, false);
+    }
+
+    /** Accepts again, starting with the connections waiting in the backlog; see {@link #suspendAccepting}. */
+    public void resumeAccepting(String stageName) {
+        setAccepting(stageName, true);
+    }
+
+    /** @throws IllegalArgumentException if the stage is unknown or has no listener */
+    public boolean isAccepting(String stageName) {
+        checkListens(stageName);
+        return tcp.isAccepting(stageName);
+    }
+
+    private void setAccepting(String stageName, boolean accept) {
+        checkListens(stageName);
+        tcp.setAccepting(stageName, accept);
+    }
+
+    private void checkListens(String stageName) {
+        stage(stageName);
+        if (!tcp.listens(stageName)) {
+            throw new IllegalArgumentException("stage '" + stageName + "' of graph '" + name + "' has no listener");
+        }
+    }
+
+    /** {@code connect(remote, replies, null)}: without connection events. */
+    public TcpConnection connect(InetSocketAddress remote, Stage<TcpPacket> replies) {
+        return connect(remote, replies, null);
+    }
+
+    /**
+     * Opens an outgoing TCP connection through the graph's selector thread, without blocking. The
+     * connection is returned at once, still connecting: writes are queued and sent once it is
+     * connected. When it is, {@code events} gets OPENED and what the peer sends reaches
+     * {@code replies} as {@link TcpPacket}s, exactly as for an accepted connection; if it cannot be
+     * made, {@code events} gets CLOSED with a reason starting {@value TcpEvent#CONNECT_FAILED}
+     * (connection refused, no route, ...). There is no connect timeout of our own: an unanswered
+     * connect fails when the OS gives up.
+     *
+     * @param events stage for OPENED and CLOSED, or {@code null}
+     * @throws IllegalStateException unless the graph is running
+     * @throws IllegalArgumentException if a stage is not one of this graph's
+     * @throws UncheckedIOException if no socket can be opened (out of file descriptors, say)
+     */
+    public TcpConnection connect(InetSocketAddress remote, Stage<TcpPacket> replies, Stage<TcpEvent> events) {
+        Objects.requireNonNull(remote, "remote");
+        checkMine(replies);
+        if (events != null) {
+            checkMine(events);
+        }
+        if (remote.isUnresolved()) {
+            throw new IllegalArgumentException("cannot connect to unresolved " + remote
+                    + ": resolve it first (name lookups block)");
+        }
+        if (state != State.RUNNING) {
+            throw new IllegalStateException("graph '" + name + "' is " + state.name().toLowerCase()
+                    + ": connect only while it runs");
+        }
+        return tcp.connect(remote, replies, events);
+    }
+
+    private void checkMine(Stage<?> s) {
+        Objects.requireNonNull(s, "stage");
+        if (byName.get(s.name()) != s) {
+            throw new IllegalArgumentException(s + " is not a stage of graph '" + name + "'");
+        }
+    }
+
+    /**
+     * The UDP socket feeding that stage, to send datagrams that answer none (to reply to one, use
+     * {@link UdpPacket#socket()}). Its {@link UdpSocket#localAddress()} is null until start.
+     *
+     * @throws IllegalArgumentException if the stage is unknown or has no UDP socket
+     */
+    public UdpSocket udpSocket(String stageName) {
+        stage(stageName);
+        UdpSocket u = tcp.udpSocket(stageName);
+        if (u == null) {
+            throw new IllegalArgumentException("stage '" + stageName + "' of graph '" + name + "' has no UDP socket");
+        }
+        return u;
     }
 
     /**
@@ -298,7 +410,7 @@ public final class SedaGraph implements AutoCloseable {
         start();
         boolean any = false;
         for (Stage<?> s : stages) {
-            InetSocketAddress a = tcp == null ? null : tcp.listenAddress(s.name());
+            InetSocketAddress a = tcp.listenAddress(s.name());
             if (a != null) {
                 System.out.println("seda graph " + name + " started; " + s.name() + " listening on "
                         + a.getAddress().getHostAddress() + ":" + a.getPort());
@@ -341,6 +453,7 @@ public final class SedaGraph implements AutoCloseable {
         private final String graphName;
         private final List<Stage<?>> stages = new ArrayList<>();
         private final List<TcpLayer.Listener> listeners = new ArrayList<>();
+        private final List<TcpLayer.Udp> udps = new ArrayList<>();
         private long clogThreshold = DEFAULT_CLOG_THRESHOLD;
         private int sharedPoolThreads;  // 0: stages run their own threads unless they ask otherwise
         private boolean jmx = true;
@@ -448,18 +561,59 @@ public final class SedaGraph implements AutoCloseable {
          * with more than one thread, the stage may handle two of them at once.
          */
         public Builder listen(Stage<TcpPacket> stage, String host, int port) {
+            return listen(stage, host, port, ListenOptions.defaults());
+        }
+
+        /**
+         * A listener whose connections' OPENED and CLOSED events go to {@code events}; see
+         * {@link TcpEvent} for their order. If {@code events} rejects an OPENED, that connection is
+         * closed before anything is read from it (counted as refused).
+         */
+        public Builder listen(Stage<TcpPacket> stage, String host, int port, Stage<TcpEvent> events) {
+            Objects.requireNonNull(events, "events");
+            return listen(stage, host, port, ListenOptions.defaults().events(events));
+        }
+
+        /** A listener with events, a read-rate limit or a backlog: see {@link ListenOptions}. */
+        public Builder listen(Stage<TcpPacket> stage, String host, int port, ListenOptions options) {
             checkOwn(stage);
             Objects.requireNonNull(host, "host");
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("stage '" + stage.name() + "': port must be 0..65535, got " + port);
+            Objects.requireNonNull(options, "options");
+            if (options.events() != null) {
+                checkOwn(options.events());
             }
+            checkPort(stage, port);
             for (TcpLayer.Listener l : listeners) {
                 if (l.stage() == stage) {
                     throw new IllegalArgumentException("stage '" + stage.name() + "' already has a listener");
                 }
             }
-            listeners.add(new TcpLayer.Listener(stage, host, port));
+            listeners.add(new TcpLayer.Listener(stage, host, port, options));
             return this;
+        }
+
+        /**
+         * A UDP socket bound to host and port (0 picks a free port) whose datagrams are offered to
+         * {@code stage} from the graph's selector thread; one the stage rejects is lost (and
+         * counted), as UDP allows. Answer with {@link UdpPacket#socket()}.
+         */
+        public Builder udp(Stage<UdpPacket> stage, String host, int port) {
+            checkOwn(stage);
+            Objects.requireNonNull(host, "host");
+            checkPort(stage, port);
+            for (TcpLayer.Udp u : udps) {
+                if (u.stage() == stage) {
+                    throw new IllegalArgumentException("stage '" + stage.name() + "' already has a UDP socket");
+                }
+            }
+            udps.add(new TcpLayer.Udp(stage, host, port));
+            return this;
+        }
+
+        private static void checkPort(Stage<?> stage, int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("stage '" + stage.name() + "': port must be 0..65535, got " + port);
+            }
         }
 
         /** Pending write bytes above which a connection is closed as clogged; default 1 MiB. */
@@ -514,7 +668,7 @@ public final class SedaGraph implements AutoCloseable {
                     pool.add(s);
                 }
             }
-            return new SedaGraph(graphName, stages, listeners, clogThreshold, pool.isEmpty() ? null : pool, jmx,
+            return new SedaGraph(graphName, stages, listeners, udps, clogThreshold, pool.isEmpty() ? null : pool, jmx,
                     timerSpecs, files);
         }
 

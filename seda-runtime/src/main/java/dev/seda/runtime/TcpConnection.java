@@ -9,21 +9,39 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One accepted TCP connection. Thread-safe: any thread may write or close; the graph's selector
- * thread does the actual socket I/O.
+ * One TCP connection, accepted by a listener or made by {@link SedaGraph#connect}. Thread-safe: any
+ * thread may write or close; the graph's selector thread does the actual socket I/O.
  *
  * <p>When the peer closes its side (EOF), what is already queued is flushed and the connection
  * closes; later writes return {@code false}. Half-closed connections are not kept open.
+ *
+ * <p>An outgoing connection is returned while it is still connecting: writes are queued and sent
+ * once it is connected, and if it cannot be made it closes with a reason starting
+ * {@value TcpEvent#CONNECT_FAILED}.
  */
 public final class TcpConnection {
     private final TcpLayer layer;
     private final long id;
     private final SocketChannel channel;
     private final InetSocketAddress remoteAddress;
-    final SelectionKey key;
+    SelectionKey key;  // selector thread only; set on registering an outgoing connection
     final Stage<TcpPacket> readStage;
+    final Stage<TcpEvent> events;  // or null
+    final TcpLayer.Counters counters;
+    final boolean outgoing;
+    final long readLimit;  // bytes per second, 0 for none
+
+    // Selector thread only: the read-rate budget, and whether reading waits for it or has ended.
+    double readBudget;
+    long budgetRefilled;
+    long resumeAt;
+    boolean readPaused;
+    boolean inputEnded;
+    volatile boolean connected;
+    volatile boolean openedAdmitted;
 
     private final Queue<ByteBuffer> writeQueue = new ConcurrentLinkedQueue<>();
     private final AtomicLong pendingBytes = new AtomicLong();
@@ -31,16 +49,30 @@ public final class TcpConnection {
     final AtomicBoolean flushRequested = new AtomicBoolean();
     private final AtomicBoolean open = new AtomicBoolean(true);
     private volatile boolean closeRequested;
+    private volatile String closeAfterWritesReason;
+    // Set once, by the first close: it decides who closes and says why.
+    private final AtomicReference<String> closeReason = new AtomicReference<>();
     private volatile Object attachment;
 
     TcpConnection(TcpLayer layer, long id, SocketChannel channel, InetSocketAddress remoteAddress, SelectionKey key,
                   Stage<TcpPacket> readStage) {
+        this(layer, id, channel, remoteAddress, key, readStage, null, new TcpLayer.Counters(), false, 0);
+    }
+
+    TcpConnection(TcpLayer layer, long id, SocketChannel channel, InetSocketAddress remoteAddress, SelectionKey key,
+                  Stage<TcpPacket> readStage, Stage<TcpEvent> events, TcpLayer.Counters counters, boolean outgoing,
+                  long readLimit) {
         this.layer = layer;
         this.id = id;
         this.channel = channel;
         this.remoteAddress = remoteAddress;
         this.key = key;
         this.readStage = readStage;
+        this.events = events;
+        this.counters = counters;
+        this.outgoing = outgoing;
+        this.readLimit = readLimit;
+        this.connected = !outgoing;
     }
 
     public long id() {
@@ -87,16 +119,43 @@ public final class TcpConnection {
 
     /** Closes once every queued write is flushed; later writes return {@code false}. */
     public void closeAfterWrites() {
+        closeAfterWrites(TcpEvent.CLOSED_BY_APPLICATION);
+    }
+
+    /** Closes now; queued writes are discarded. */
+    public void close() {
+        close(TcpEvent.CLOSED_BY_APPLICATION);
+    }
+
+    public boolean isOpen() {
+        return open.get();
+    }
+
+    /** Whether this connection was made by {@link SedaGraph#connect} rather than accepted. */
+    public boolean isOutgoing() {
+        return outgoing;
+    }
+
+    /** Why it closed (see the constants of {@link TcpEvent}), or {@code null} while open. */
+    public String closeReason() {
+        return closeReason.get();
+    }
+
+    void closeAfterWrites(String reason) {
         if (!open.get()) {
             return;  // nothing to flush; the selector thread may be gone
+        }
+        if (closeAfterWritesReason == null) {
+            closeAfterWritesReason = reason;  // the first request says why
         }
         closeRequested = true;
         layer.requestFlush(this);
     }
 
-    /** Closes now; queued writes are discarded. */
-    public void close() {
-        if (open.compareAndSet(true, false)) {
+    /** Closes now for that reason, unless already closed (the first reason stays). */
+    void close(String reason) {
+        if (closeReason.compareAndSet(null, reason)) {
+            open.set(false);
             try {
                 channel.close();
             } catch (IOException ignored) {
@@ -104,12 +163,13 @@ public final class TcpConnection {
             }
             writeQueue.clear();
             pendingBytes.set(0);
-            layer.closed(this);
+            layer.closed(this, reason);
         }
     }
 
-    public boolean isOpen() {
-        return open.get();
+    String closeAfterWritesReason() {
+        String r = closeAfterWritesReason;
+        return r == null ? TcpEvent.CLOSED_BY_APPLICATION : r;
     }
 
     /** Per-connection state for the application, such as a protocol parser. */
@@ -123,7 +183,7 @@ public final class TcpConnection {
 
     @Override
     public String toString() {
-        return "TcpConnection[" + id + " " + remoteAddress + (isOpen() ? "" : " closed") + "]";
+        return "TcpConnection[" + id + (outgoing ? " to " : " ") + remoteAddress + (isOpen() ? "" : " closed") + "]";
     }
 
     // ---- selector thread only ----
@@ -142,6 +202,7 @@ public final class TcpConnection {
         while ((head = writeQueue.peek()) != null) {
             int n = channel.write(head);
             pendingBytes.addAndGet(-n);
+            counters.bytesWritten.add(n);
             if (head.hasRemaining()) {
                 return false;  // socket buffer full: wait for OP_WRITE
             }

@@ -5,119 +5,318 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The TCP listen, read and write stages of one graph, run by a single selector thread. Reads are
- * offered to the listening stage as {@link TcpPacket}s; writes are queued per connection and
- * flushed in order when the socket is writable.
+ * The network stages of one graph, run by a single selector thread: TCP listen (accept), read and
+ * write for accepted and outgoing connections, and UDP receive and send. Reads are offered to the
+ * listening stage as {@link TcpPacket}s; writes are queued per connection and flushed in order when
+ * the socket is writable.
+ *
+ * <p>The thread starts with the graph when there is a listener or a UDP socket, else with the first
+ * outgoing connection, so a graph without network I/O has no selector thread.
  */
 final class TcpLayer {
     private static final Logger LOG = System.getLogger(TcpLayer.class.getName());
     private static final int READ_BUFFER_BYTES = 16 * 1024;
+    // Per wakeup, so one flooded UDP socket cannot starve the connections.
+    private static final int DATAGRAMS_PER_WAKEUP = 64;
 
-    /** A listen source: where to bind and which stage gets what is read. */
-    record Listener(Stage<TcpPacket> stage, String host, int port) {}
+    /** A listen source: where to bind, which stage gets what is read, and how. */
+    record Listener(Stage<TcpPacket> stage, String host, int port, ListenOptions options) {}
 
-    private record Bound(Listener listener, ServerSocketChannel server) {}
+    /** A UDP source: where to bind and which stage gets the datagrams. */
+    record Udp(Stage<UdpPacket> stage, String host, int port) {}
+
+    /** Counters of one source (a listener, a UDP socket, the outgoing connections), summed for the graph. */
+    static final class Counters {
+        final LongAdder accepted = new LongAdder();
+        final AtomicInteger open = new AtomicInteger();
+        final LongAdder closed = new LongAdder();
+        final LongAdder clogged = new LongAdder();
+        final LongAdder overloaded = new LongAdder();
+        final LongAdder bytesRead = new LongAdder();
+        final LongAdder bytesWritten = new LongAdder();
+        final LongAdder readPauses = new LongAdder();
+        final LongAdder refused = new LongAdder();
+        final LongAdder connects = new LongAdder();
+        final LongAdder connectFailures = new LongAdder();
+        final LongAdder datagramsIn = new LongAdder();
+        final LongAdder datagramsOut = new LongAdder();
+        final LongAdder datagramsDropped = new LongAdder();
+
+        static TcpMetrics sum(List<Counters> all) {
+            long[] v = new long[13];
+            int open = 0;
+            for (Counters c : all) {
+                open += c.open.get();
+                v[0] += c.accepted.sum();
+                v[1] += c.closed.sum();
+                v[2] += c.clogged.sum();
+                v[3] += c.overloaded.sum();
+                v[4] += c.bytesRead.sum();
+                v[5] += c.bytesWritten.sum();
+                v[6] += c.readPauses.sum();
+                v[7] += c.refused.sum();
+                v[8] += c.connects.sum();
+                v[9] += c.connectFailures.sum();
+                v[10] += c.datagramsIn.sum();
+                v[11] += c.datagramsOut.sum();
+                v[12] += c.datagramsDropped.sum();
+            }
+            return new TcpMetrics(v[0], open, v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12]);
+        }
+    }
+
+    /** A listener's run-time state. */
+    static final class Bound {
+        final Listener listener;
+        final Counters counters = new Counters();
+        volatile ServerSocketChannel server;  // set by start, read by listenAddress from any thread
+        volatile boolean suspended;
+        SelectionKey key;  // selector thread only
+
+        Bound(Listener listener) {
+            this.listener = listener;
+        }
+    }
 
     private final String graphName;
-    private final List<Listener> listeners;
+    private final List<Bound> bound = new ArrayList<>();
+    private final List<UdpSocket> udpSockets = new ArrayList<>();
+    private final Counters outgoing = new Counters();
+    private final List<Counters> allCounters = new ArrayList<>();
     private final long clogThreshold;
 
-    // Written by start(), read by listenAddress() from any thread.
-    private final List<Bound> bound = new CopyOnWriteArrayList<>();
     private final Map<Long, TcpConnection> connections = new ConcurrentHashMap<>();
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    private ByteBuffer datagramBuffer;  // selector thread only; allocated with the first UDP socket's read
     private final AtomicLong nextId = new AtomicLong(1);
-    private Selector selector;
-    private Thread thread;
+    // Rate-limited connections waiting for their budget, soonest first; selector thread only.
+    private final PriorityQueue<TcpConnection> paused = new PriorityQueue<>(Comparator.comparingLong(c -> c.resumeAt));
+    private volatile Selector selector;
+    private volatile Thread thread;
     private volatile boolean running;
+    private volatile boolean closing;       // stop began: no new connections, nothing more read
+    private volatile boolean stagesClosed;  // stop's last step: events can no longer be admitted
     private boolean reading = true;  // selector thread only
 
-    private final LongAdder accepted = new LongAdder();
-    private final LongAdder closedCount = new LongAdder();
-    private final LongAdder clogged = new LongAdder();
-    private final LongAdder overloaded = new LongAdder();
-
-    TcpLayer(String graphName, List<Listener> listeners, long clogThreshold) {
+    TcpLayer(String graphName, List<Listener> listeners, List<Udp> udps, long clogThreshold) {
         this.graphName = graphName;
-        this.listeners = List.copyOf(listeners);
         this.clogThreshold = clogThreshold;
+        for (Listener l : listeners) {
+            Bound b = new Bound(l);
+            bound.add(b);
+            allCounters.add(b.counters);
+        }
+        for (Udp u : udps) {
+            UdpSocket s = new UdpSocket(this, u);
+            udpSockets.add(s);
+            allCounters.add(s.counters);
+        }
+        allCounters.add(outgoing);
     }
 
     long clogThreshold() {
         return clogThreshold;
     }
 
-    /** Binds every listener on the calling thread, so bind errors reach the caller, then starts the selector thread. */
+    /**
+     * Binds every listener and UDP socket on the calling thread, so bind errors reach the caller,
+     * then starts the selector thread if there is any.
+     */
     void start() throws IOException {
-        selector = Selector.open();
+        if (bound.isEmpty() && udpSockets.isEmpty()) {
+            return;  // started by the first connect, if any
+        }
+        Selector s = Selector.open();
+        selector = s;
         try {
-            for (Listener l : listeners) {
+            for (Bound b : bound) {
+                Listener l = b.listener;
                 ServerSocketChannel server = ServerSocketChannel.open();
-                bound.add(new Bound(l, server));
+                b.server = server;
                 server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 try {
-                    server.bind(new InetSocketAddress(l.host(), l.port()), 1024);
+                    server.bind(new InetSocketAddress(l.host(), l.port()), l.options().backlog());
                 } catch (IOException e) {
                     throw new IOException("stage '" + l.stage().name() + "' cannot listen on "
                             + l.host() + ":" + l.port() + ": " + e.getMessage(), e);
                 }
                 server.configureBlocking(false);
-                server.register(selector, SelectionKey.OP_ACCEPT, l);
+                b.key = server.register(s, b.suspended ? 0 : SelectionKey.OP_ACCEPT, b);
+            }
+            for (UdpSocket u : udpSockets) {
+                Udp cfg = u.config;
+                DatagramChannel ch = DatagramChannel.open();
+                u.channel = ch;
+                try {
+                    ch.bind(new InetSocketAddress(cfg.host(), cfg.port()));
+                } catch (IOException e) {
+                    throw new IOException("stage '" + cfg.stage().name() + "' cannot bind UDP on "
+                            + cfg.host() + ":" + cfg.port() + ": " + e.getMessage(), e);
+                }
+                ch.configureBlocking(false);
+                u.key = ch.register(s, SelectionKey.OP_READ, u);
             }
         } catch (IOException | RuntimeException e) {
             closeAll();
             throw e;
         }
-        running = true;
-        thread = new Thread(this::run, "seda-" + graphName + "-tcp");
-        thread.start();
+        startThread();
     }
 
-    /** The bound address of the listener feeding that stage, or null. */
-    InetSocketAddress listenAddress(String stageName) {
+    private synchronized void startThread() {
+        if (thread != null) {
+            return;
+        }
+        running = true;
+        Thread t = new Thread(this::run, "seda-" + graphName + "-tcp");
+        thread = t;
+        t.start();
+    }
+
+    /**
+     * For the first outgoing connection of a graph without listeners.
+     *
+     * @return false once stop began: then no thread may start, since stop might not see it
+     */
+    private synchronized boolean ensureStarted() throws IOException {
+        if (closing) {
+            return false;
+        }
+        if (selector == null) {
+            selector = Selector.open();
+        }
+        startThread();
+        return true;
+    }
+
+    private Bound boundOf(String stageName) {
         for (Bound b : bound) {
-            if (b.listener().stage().name().equals(stageName)) {
-                try {
-                    return (InetSocketAddress) b.server().getLocalAddress();
-                } catch (IOException e) {
-                    return null;  // closed by stop()
-                }
+            if (b.listener.stage().name().equals(stageName)) {
+                return b;
             }
         }
         return null;
     }
 
+    UdpSocket udpSocket(String stageName) {
+        for (UdpSocket u : udpSockets) {
+            if (u.config.stage().name().equals(stageName)) {
+                return u;
+            }
+        }
+        return null;
+    }
+
+    /** The bound address of the listener feeding that stage, or null. */
+    InetSocketAddress listenAddress(String stageName) {
+        Bound b = boundOf(stageName);
+        ServerSocketChannel server = b == null ? null : b.server;
+        if (server == null) {
+            return null;
+        }
+        try {
+            return (InetSocketAddress) server.getLocalAddress();
+        } catch (IOException e) {
+            return null;  // closed by stop()
+        }
+    }
+
     boolean listens(String stageName) {
-        return listeners.stream().anyMatch(l -> l.stage().name().equals(stageName));
+        return boundOf(stageName) != null;
     }
 
     TcpMetrics metrics() {
-        return new TcpMetrics(accepted.sum(), connections.size(), closedCount.sum(), clogged.sum(), overloaded.sum());
+        return Counters.sum(allCounters);
+    }
+
+    /** The counters of the listener or UDP socket feeding that stage, or null. */
+    TcpMetrics metrics(String stageName) {
+        Bound b = boundOf(stageName);
+        if (b != null) {
+            return Counters.sum(List.of(b.counters));
+        }
+        UdpSocket u = udpSocket(stageName);
+        return u == null ? null : Counters.sum(List.of(u.counters));
     }
 
     // ---- called from any thread ----
+
+    /**
+     * Stops or restarts accepting on the listener feeding that stage, and waits (a few seconds at
+     * most) until the selector thread has done so. While suspended, new connections wait in the
+     * kernel's backlog (and beyond it are refused or dropped by the kernel).
+     *
+     * @return false if no listener feeds that stage
+     */
+    boolean setAccepting(String stageName, boolean accept) {
+        Bound b = boundOf(stageName);
+        if (b == null) {
+            return false;
+        }
+        b.suspended = !accept;
+        Runnable apply = () -> setInterest(b.key, SelectionKey.OP_ACCEPT, !b.suspended);  // the latest call wins
+        if (Thread.currentThread() == thread) {
+            apply.run();  // from a BLOCK offer on the selector thread: waiting for itself would hang
+        } else {
+            runOnSelectorAndWait(apply, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+        }
+        return true;
+    }
+
+    boolean isAccepting(String stageName) {
+        Bound b = boundOf(stageName);
+        return b != null && !b.suspended;
+    }
+
+    /** Starts an outgoing connection; it completes (or fails) on the selector thread. */
+    TcpConnection connect(InetSocketAddress remote, Stage<TcpPacket> replies, Stage<TcpEvent> events) {
+        SocketChannel ch;
+        boolean started;
+        try {
+            started = ensureStarted();
+            ch = SocketChannel.open();
+            ch.configureBlocking(false);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("graph '" + graphName + "' cannot open a socket: " + e.getMessage(), e);
+        }
+        TcpConnection c = new TcpConnection(this, nextId.getAndIncrement(), ch, remote, null, replies, events,
+                outgoing, true, 0);
+        outgoing.open.incrementAndGet();
+        connections.put(c.id(), c);
+        if (!started || closing) {  // after put, so stopReading sees it or we see closing
+            c.close(TcpEvent.STOPPED);
+            return c;
+        }
+        runOnSelector(() -> startConnect(c));
+        return c;
+    }
 
     void requestFlush(TcpConnection c) {
         if (!c.flushRequested.getAndSet(true)) {
@@ -128,54 +327,99 @@ final class TcpLayer {
         }
     }
 
-    void clogged(TcpConnection c, long waitingBytes) {
-        clogged.increment();
-        LOG.log(Level.INFO, () -> "graph '" + graphName + "': closing " + c + ": " + waitingBytes
-                + " bytes still waiting to be written, over the clog threshold of " + clogThreshold);
-        c.close();
+    void requestFlush(UdpSocket u) {
+        if (!u.flushRequested.getAndSet(true)) {
+            runOnSelector(() -> {
+                u.flushRequested.set(false);
+                flush(u);
+            });
+        }
     }
 
-    void closed(TcpConnection c) {
+    void clogged(TcpConnection c, long waitingBytes) {
+        c.counters.clogged.increment();
+        LOG.log(Level.INFO, () -> "graph '" + graphName + "': closing " + c + ": " + waitingBytes
+                + " bytes still waiting to be written, over the clog threshold of " + clogThreshold);
+        c.close(TcpEvent.CLOGGED);
+    }
+
+    void sendFailed(UdpSocket u, InetSocketAddress to, IOException e) {
+        LOG.log(Level.DEBUG, () -> "graph '" + graphName + "': " + u + " dropped a datagram to " + to + ": " + e);
+    }
+
+    void closed(TcpConnection c, String reason) {
         if (connections.remove(c.id()) != null) {
-            closedCount.increment();
+            c.counters.closed.increment();
+            c.counters.open.decrementAndGet();
+        }
+        if (c.outgoing && !c.connected && reason.startsWith(TcpEvent.CONNECT_FAILED)) {
+            c.counters.connectFailures.increment();
+        }
+        Thread t = thread;
+        if (c.events != null && (c.openedAdmitted || c.outgoing) && !stagesClosed) {
+            // Offered from the selector thread, so it follows every packet of the connection.
+            TcpEvent e = new TcpEvent(c, TcpEvent.Kind.CLOSED, reason);
+            if (t == null || Thread.currentThread() == t) {
+                offerEvent(e);
+            } else {
+                runOnSelector(() -> offerEvent(e));
+            }
         }
         // A channel closed off the selector thread is released at the next select.
         Selector s = selector;
-        if (s != null && Thread.currentThread() != thread) {
+        if (s != null && Thread.currentThread() != t) {
             s.wakeup();
         }
     }
 
-    /** Step 1 of stop: close the listeners and read nothing more. */
+    /** Step 1 of stop: close the listeners, give up connecting, and read nothing more. */
     boolean stopReading(long deadlineNanos) {
+        synchronized (this) {
+            closing = true;
+        }
         return runOnSelectorAndWait(() -> {
             reading = false;
             for (Bound b : bound) {
-                closeQuietly(b.server());
+                if (b.server != null) {
+                    closeQuietly(b.server);
+                }
+            }
+            for (UdpSocket u : udpSockets) {
+                setInterest(u.key, SelectionKey.OP_READ, false);
             }
             for (TcpConnection c : connections.values()) {
-                try {
-                    c.key.interestOps(c.key.interestOps() & ~SelectionKey.OP_READ);
-                } catch (CancelledKeyException ignored) {
-                    // closed meanwhile
+                if (!c.connected) {
+                    c.close(TcpEvent.STOPPED);
+                } else if (c.key != null) {
+                    setInterest(c.key, SelectionKey.OP_READ, false);
                 }
             }
         }, deadlineNanos);
     }
 
-    /** Step 3 of stop: flush what is queued, close every connection, end the selector thread. */
+    /** Step 3 of stop: flush what is queued, close every connection and socket, end the selector thread. */
     boolean stop(long deadlineNanos) {
-        if (thread == null) {
+        Thread t;
+        synchronized (this) {  // with ensureStarted: no thread starts after this
+            closing = true;
+            stagesClosed = true;
+            t = thread;
+        }
+        if (t == null) {
             closeAll();
             return true;
         }
         for (TcpConnection c : connections.values()) {
-            c.closeAfterWrites();
+            c.closeAfterWrites(TcpEvent.STOPPED);
         }
-        while (!connections.isEmpty() && System.nanoTime() - deadlineNanos < 0) {
+        for (UdpSocket u : udpSockets) {
+            requestFlush(u);
+        }
+        while ((!connections.isEmpty() || udpSockets.stream().anyMatch(UdpSocket::hasPending))
+                && System.nanoTime() - deadlineNanos < 0) {
             LockSupport.parkNanos(1_000_000);
         }
-        boolean flushed = connections.isEmpty();
+        boolean flushed = connections.isEmpty() && udpSockets.stream().noneMatch(UdpSocket::hasPending);
         if (!flushed) {
             LOG.log(Level.WARNING, "graph ''{0}'': closing {1} connections with unflushed writes at the deadline",
                     graphName, connections.size());
@@ -183,13 +427,13 @@ final class TcpLayer {
         running = false;
         selector.wakeup();
         try {
-            thread.join(Math.max(100, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
+            t.join(Math.max(100, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (thread.isAlive()) {
-            // Only if a stage offer blocks the selector thread (a BLOCK policy on the listening stage).
-            thread.interrupt();
+        if (t.isAlive()) {
+            // Only if a stage offer blocks the selector thread (a BLOCK policy on a network stage).
+            t.interrupt();
         }
         return flushed;
     }
@@ -200,19 +444,29 @@ final class TcpLayer {
         try {
             while (running) {
                 runTasks();
-                selector.select(1000);
+                selector.select(selectTimeoutMillis());
                 Iterator<SelectionKey> it = selector.selectedKeys().iterator();
                 while (it.hasNext()) {
                     SelectionKey key = it.next();
                     it.remove();
                     handle(key);
                 }
+                resumeReading();
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.ERROR, "graph '" + graphName + "': TCP selector failed; closing all connections", e);
         } finally {
             closeAll();
         }
+    }
+
+    private long selectTimeoutMillis() {
+        TcpConnection next = paused.peek();
+        if (next == null) {
+            return 1000;
+        }
+        long wait = TimeUnit.NANOSECONDS.toMillis(next.resumeAt - System.nanoTime());
+        return Math.max(1, Math.min(1000, wait));  // never 0: that would wait forever
     }
 
     private void runTasks() {
@@ -223,14 +477,32 @@ final class TcpLayer {
     }
 
     private void handle(SelectionKey key) {
-        if (key.attachment() instanceof Listener l) {
+        Object a = key.attachment();
+        if (a instanceof Bound b) {
             if (key.isValid() && key.isAcceptable()) {
-                accept((ServerSocketChannel) key.channel(), l);
+                accept((ServerSocketChannel) key.channel(), b);
             }
             return;
         }
-        TcpConnection c = (TcpConnection) key.attachment();
+        if (a instanceof UdpSocket u) {
+            try {
+                if (key.isReadable()) {
+                    receive(u);
+                }
+                if (key.isValid() && key.isWritable()) {
+                    flush(u);
+                }
+            } catch (CancelledKeyException e) {
+                // closed by stop meanwhile
+            }
+            return;
+        }
+        TcpConnection c = (TcpConnection) a;
         try {
+            if (key.isConnectable()) {
+                finishConnect(c);
+                return;
+            }
             if (key.isReadable()) {
                 read(c);
             }
@@ -238,16 +510,18 @@ final class TcpLayer {
                 flush(c);
             }
         } catch (CancelledKeyException e) {
-            c.close();  // closed from another thread meanwhile
+            c.close(TcpEvent.RESET);  // closed from another thread meanwhile: the first reason stays
         } catch (RuntimeException e) {
             // A bug or an odd peer: affect only this connection.
             LOG.log(Level.WARNING, "graph '" + graphName + "': closing " + c + " after an unexpected error", e);
-            c.close();
+            c.close(TcpEvent.ERROR);
         }
     }
 
-    private void accept(ServerSocketChannel server, Listener l) {
-        while (true) {
+    private void accept(ServerSocketChannel server, Bound b) {
+        Listener l = b.listener;
+        // Checked per connection: a suspend from an OPENED handler takes effect within this batch.
+        while (!b.suspended) {
             SocketChannel ch;
             try {
                 ch = server.accept();
@@ -258,55 +532,208 @@ final class TcpLayer {
             if (ch == null) {
                 return;
             }
+            TcpConnection c;
             try {
                 ch.configureBlocking(false);
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
                 SelectionKey key = ch.register(selector, reading ? SelectionKey.OP_READ : 0);
-                TcpConnection c = new TcpConnection(this, nextId.getAndIncrement(), ch, remote, key, l.stage());
+                c = new TcpConnection(this, nextId.getAndIncrement(), ch, remote, key, l.stage(),
+                        l.options().events(), b.counters, false, l.options().readLimit());
+                c.readBudget = budgetDepth(c);
+                c.budgetRefilled = System.nanoTime();
                 key.attach(c);
+                b.counters.open.incrementAndGet();
                 connections.put(c.id(), c);
-                accepted.increment();
+                b.counters.accepted.increment();
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, () -> "graph '" + graphName + "': dropping a connection during accept: " + e);
                 closeQuietly(ch);
+                continue;
             }
+            opened(c);
+        }
+        // Suspended meanwhile: stop asking for accepts until resumed.
+        setInterest(b.key, SelectionKey.OP_ACCEPT, false);
+    }
+
+    /** Offers OPENED; a connection the events stage does not admit is closed before anything is read. */
+    private void opened(TcpConnection c) {
+        if (c.events == null) {
+            return;
+        }
+        if (c.events.offer(new TcpEvent(c, TcpEvent.Kind.OPENED, null))) {
+            c.openedAdmitted = true;
+            return;
+        }
+        if (c.outgoing) {
+            c.counters.overloaded.increment();
+        } else {
+            c.counters.refused.increment();
+        }
+        LOG.log(Level.DEBUG, () -> "graph '" + graphName + "': closing " + c + ": stage '" + c.events.name()
+                + "' rejected its OPENED event (overload)");
+        c.close(TcpEvent.OVERLOADED);
+    }
+
+    private void offerEvent(TcpEvent e) {
+        if (!stagesClosed && !e.connection().events.offer(e)) {
+            LOG.log(Level.DEBUG, () -> "graph '" + graphName + "': stage '" + e.connection().events.name()
+                    + "' rejected " + e);
         }
     }
 
+    private void startConnect(TcpConnection c) {
+        if (!c.isOpen()) {
+            return;  // closed before the selector got to it
+        }
+        SocketChannel ch = c.channel();
+        try {
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            c.key = ch.register(selector, SelectionKey.OP_CONNECT, c);
+            if (ch.connect(c.remoteAddress())) {
+                finishConnect(c);
+            }
+        } catch (IOException | RuntimeException e) {
+            connectFailed(c, e);
+        }
+    }
+
+    private void finishConnect(TcpConnection c) {
+        try {
+            if (!c.channel().finishConnect()) {
+                return;  // spurious wakeup: still connecting
+            }
+        } catch (IOException | RuntimeException e) {
+            connectFailed(c, e);
+            return;
+        }
+        c.connected = true;
+        c.counters.connects.increment();
+        c.key.interestOps(reading ? SelectionKey.OP_READ : 0);
+        opened(c);
+        flush(c);  // what was written while connecting
+    }
+
+    private void connectFailed(TcpConnection c, Exception e) {
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        LOG.log(Level.DEBUG, () -> "graph '" + graphName + "': cannot connect " + c + ": " + e);
+        c.close(TcpEvent.CONNECT_FAILED + why);
+    }
+
+    private static double budgetDepth(TcpConnection c) {
+        return Math.max(1, c.readLimit / 10.0);
+    }
+
     private void read(TcpConnection c) {
-        readBuffer.clear();
+        int max = READ_BUFFER_BYTES;
+        long now = 0;
+        if (c.readLimit > 0) {
+            now = System.nanoTime();
+            refill(c, now);
+            if (c.readBudget < 1) {
+                pauseReading(c, now);
+                return;
+            }
+            max = (int) Math.min(max, c.readBudget);
+        }
+        readBuffer.clear().limit(max);
         int n;
         try {
             n = c.channel().read(readBuffer);
         } catch (IOException e) {
             LOG.log(Level.DEBUG, () -> "graph '" + graphName + "': closing " + c + " after a read error: " + e);
-            c.close();
+            c.close(TcpEvent.RESET);
             return;
         }
         if (n < 0) {
             // Peer EOF: read no more, send what is already queued, then close.
-            c.key.interestOps(c.key.interestOps() & ~SelectionKey.OP_READ);
-            c.closeAfterWrites();
+            c.inputEnded = true;
+            setInterest(c.key, SelectionKey.OP_READ, false);
+            c.closeAfterWrites(TcpEvent.PEER_CLOSED);
             return;
         }
         if (n == 0) {
             return;
         }
+        c.counters.bytesRead.add(n);
         byte[] bytes = new byte[n];
         readBuffer.flip().get(bytes);
         if (!c.readStage.offer(new TcpPacket(c, bytes))) {
             // Dropping bytes mid-stream would corrupt the protocol: shed the whole connection instead.
-            overloaded.increment();
+            c.counters.overloaded.increment();
             LOG.log(Level.DEBUG, () -> "graph '" + graphName + "': closing " + c + ": stage '"
                     + c.readStage.name() + "' rejected its input (overload)");
-            c.close();
+            c.close(TcpEvent.OVERLOADED);
+            return;
+        }
+        if (c.readLimit > 0) {
+            c.readBudget -= n;
+            if (c.readBudget < 1) {
+                pauseReading(c, now);
+            }
+        }
+    }
+
+    private static void refill(TcpConnection c, long now) {
+        long elapsed = now - c.budgetRefilled;
+        if (elapsed > 0) {
+            c.readBudget = Math.min(budgetDepth(c), c.readBudget + elapsed * (double) c.readLimit / 1e9);
+            c.budgetRefilled = now;
+        }
+    }
+
+    /** Stops reading until the budget holds a whole read's worth again, so TCP flow control slows the peer. */
+    private void pauseReading(TcpConnection c, long now) {
+        setInterest(c.key, SelectionKey.OP_READ, false);
+        c.readPaused = true;
+        // Wait for a tenth of the depth (at least one byte), so reads do not shrink to a byte each.
+        double want = Math.max(1, budgetDepth(c) / 10) - c.readBudget;
+        c.resumeAt = now + (long) Math.ceil(want * 1e9 / c.readLimit);
+        paused.add(c);
+        c.counters.readPauses.increment();
+    }
+
+    private void resumeReading() {
+        long now = System.nanoTime();
+        TcpConnection c;
+        while ((c = paused.peek()) != null && c.resumeAt - now <= 0) {
+            paused.poll();
+            c.readPaused = false;
+            if (c.isOpen() && reading && !c.inputEnded) {
+                setInterest(c.key, SelectionKey.OP_READ, true);
+            }
+        }
+    }
+
+    private void receive(UdpSocket u) {
+        if (datagramBuffer == null) {
+            datagramBuffer = ByteBuffer.allocateDirect(UdpSocket.MAX_DATAGRAM_BYTES + 1);
+        }
+        for (int i = 0; i < DATAGRAMS_PER_WAKEUP && reading; i++) {
+            datagramBuffer.clear();
+            SocketAddress from;
+            try {
+                from = u.channel.receive(datagramBuffer);
+            } catch (IOException e) {
+                // An ICMP error from an earlier send, for example: nothing to deliver, keep receiving.
+                LOG.log(Level.DEBUG, () -> "graph '" + graphName + "': " + u + " receive failed: " + e);
+                continue;
+            }
+            if (from == null) {
+                return;
+            }
+            u.counters.datagramsIn.increment();
+            byte[] bytes = new byte[datagramBuffer.flip().remaining()];
+            datagramBuffer.get(bytes);
+            // A rejected datagram is counted by the stage and lost, as UDP allows.
+            u.config.stage().offer(new UdpPacket((InetSocketAddress) from, bytes, u));
         }
     }
 
     private void flush(TcpConnection c) {
-        if (!c.isOpen()) {
-            return;
+        if (!c.isOpen() || !c.connected) {
+            return;  // an outgoing connection flushes once connected
         }
         try {
             boolean done = c.flush();
@@ -314,14 +741,32 @@ final class TcpLayer {
             if (done) {
                 key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
                 if (c.closeRequested()) {
-                    c.close();
+                    c.close(c.closeAfterWritesReason());
                 }
             } else {
                 key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
             }
         } catch (IOException | CancelledKeyException e) {
             LOG.log(Level.DEBUG, () -> "graph '" + graphName + "': closing " + c + " after a write error: " + e);
-            c.close();
+            c.close(TcpEvent.RESET);
+        }
+    }
+
+    private void flush(UdpSocket u) {
+        if (u.key == null || !u.key.isValid()) {
+            return;
+        }
+        setInterest(u.key, SelectionKey.OP_WRITE, !u.flush());
+    }
+
+    private static void setInterest(SelectionKey key, int op, boolean on) {
+        if (key == null) {
+            return;
+        }
+        try {
+            key.interestOps(on ? key.interestOps() | op : key.interestOps() & ~op);
+        } catch (CancelledKeyException ignored) {
+            // closed meanwhile
         }
     }
 
@@ -331,7 +776,8 @@ final class TcpLayer {
     }
 
     private boolean runOnSelectorAndWait(Runnable task, long deadlineNanos) {
-        if (thread == null || !thread.isAlive()) {
+        Thread t = thread;
+        if (t == null || !t.isAlive()) {
             return true;
         }
         CountDownLatch done = new CountDownLatch(1);
@@ -352,13 +798,21 @@ final class TcpLayer {
 
     private void closeAll() {
         for (Bound b : bound) {
-            closeQuietly(b.server());
+            if (b.server != null) {
+                closeQuietly(b.server);
+            }
+        }
+        for (UdpSocket u : udpSockets) {
+            if (u.channel != null) {
+                closeQuietly(u.channel);
+            }
         }
         for (TcpConnection c : connections.values()) {
-            c.close();
+            c.close(TcpEvent.STOPPED);
         }
-        if (selector != null) {
-            closeQuietly(selector);
+        Selector s = selector;
+        if (s != null) {
+            closeQuietly(s);
         }
     }
 

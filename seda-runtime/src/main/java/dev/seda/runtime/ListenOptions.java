@@ -1,0 +1,42 @@
+package dev.seda.runtime;
+
+/**
+ * How a TCP listener runs, beyond its address. Immutable; start from {@link #defaults()}.
+ *
+ * @param events the stage that gets each connection's {@link TcpEvent}s, or {@code null} for none
+ * @param readLimit bytes per second read from each connection, or 0 for no limit. Over it, the
+ *     listener stops reading that connection until its budget refills, so a fast sender is slowed
+ *     by TCP flow control instead of being buffered; the budget holds a tenth of a second's worth
+ * @param backlog connections the kernel may queue before they are accepted (capped by the OS,
+ *     {@code net.core.somaxconn} on Linux); they wait there while accepting is suspended
+ */
+public record ListenOptions(Stage<TcpEvent> events, long readLimit, int backlog) {
+    public static final int DEFAULT_BACKLOG = 1024;
+
+    public ListenOptions {
+        if (readLimit < 0) {
+            throw new IllegalArgumentException("read limit must be 0 (none) or positive bytes per second, got "
+                    + readLimit);
+        }
+        if (backlog < 1) {
+            throw new IllegalArgumentException("backlog must be at least 1, got " + backlog);
+        }
+    }
+
+    /** No events stage, no read limit, a backlog of {@value #DEFAULT_BACKLOG}. */
+    public static ListenOptions defaults() {
+        return new ListenOptions(null, 0, DEFAULT_BACKLOG);
+    }
+
+    public ListenOptions events(Stage<TcpEvent> stage) {
+        return new ListenOptions(stage, readLimit, backlog);
+    }
+
+    public ListenOptions readLimit(long bytesPerSecond) {
+        return new ListenOptions(events, bytesPerSecond, backlog);
+    }
+
+    public ListenOptions backlog(int connections) {
+        return new ListenOptions(events, readLimit, connections);
+    }
+}
