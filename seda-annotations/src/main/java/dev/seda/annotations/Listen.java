@@ -20,4 +20,13 @@ public @interface Listen {
 
     /** Address to bind; loopback unless the command line gives {@code --host}. */
     String host() default "127.0.0.1";
+
+    /**
+     * A stage of the same graph that receives each connection's OPENED and CLOSED
+     * {@code dev.seda.runtime.TcpEvent}s (why it closed: peer closed, reset, clogged, ...); empty for none.
+     */
+    String events() default "";
+
+    /** Most bytes per second read from one connection, as TCP backpressure; 0 for no limit. */
+    long readLimit() default 0;
 }

@@ -8,6 +8,10 @@ public enum StageKind {
     TCP_LISTEN(true, "TCP listen/read"),
     /** A periodic timer feeding an {@code @Every} stage. */
     TIMER(true, "timer"),
+    /** The runtime's UDP socket, feeding a {@code @Udp} stage. */
+    UDP(true, "UDP"),
+    /** Outgoing TCP connections: connects in, replies out to a {@code @TcpClient} stage. */
+    TCP_CLIENT(false, "TCP client"),
     /** The runtime's asynchronous file stage: requests in, completions out to a stage. */
     ASYNC_FILES(false, "async files");
 

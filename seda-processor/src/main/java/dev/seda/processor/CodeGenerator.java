@@ -10,9 +10,12 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.seda.annotations.Listen;
 import dev.seda.annotations.Pool;
 import dev.seda.annotations.Stage;
 import dev.seda.annotations.StageGraph;
+import dev.seda.annotations.TcpClient;
+import dev.seda.annotations.Udp;
 import dev.seda.graph.StageGraphModel.StageNode;
 import dev.seda.processor.GraphSpec.StageSpec;
 import java.util.ArrayList;
@@ -38,6 +41,7 @@ final class CodeGenerator {
     private static final ClassName DURATION = ClassName.get("java.time", "Duration");
     private static final ClassName ADMISSION = ClassName.get(RUNTIME, "AdmissionPolicy");
     private static final ClassName FILE_REQUESTS = ClassName.get(RUNTIME, "FileRequests");
+    private static final ClassName TCP_CONNECTOR = ClassName.get(RUNTIME, "TcpConnector");
     private static final AnnotationSpec GENERATED = AnnotationSpec.builder(Generated.class)
             .addMember("value", "$S", SedaProcessor.class.getName())
             .build();
@@ -86,15 +90,18 @@ final class CodeGenerator {
         MethodSpec.Builder constructor = MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC);
         for (String targetName : stage.targets()) {
             StageSpec target = graph.stage(targetName);
-            TypeName field = target.fileCompletions() ? fileRequests(target) : ParameterizedTypeName.get(SINK,
-                    target.eventType());
+            TypeName field = target.fileCompletions() ? fileRequests(target)
+                    : target.tcpClient() ? TCP_CONNECTOR
+                    : ParameterizedTypeName.get(SINK, target.eventType());
             emitter.addField(FieldSpec.builder(field, targetName, Modifier.PRIVATE, Modifier.FINAL).build());
             constructor.addParameter(field, targetName).addStatement("this.$N = $N", targetName, targetName);
         }
         emitter.addMethod(constructor.build());
         for (String targetName : stage.targets()) {
             StageSpec target = graph.stage(targetName);
-            emitter.addMethod(target.fileCompletions() ? fileRequestsMethod(target) : emitMethod(target));
+            emitter.addMethod(target.fileCompletions() ? fileRequestsMethod(target)
+                    : target.tcpClient() ? connectorMethod(target)
+                    : emitMethod(target));
         }
         return emitter.build();
     }
@@ -103,6 +110,17 @@ final class CodeGenerator {
     private static TypeName fileRequests(StageSpec target) {
         return ParameterizedTypeName.get(FILE_REQUESTS, ((ParameterizedTypeName) target.eventType()).typeArguments()
                 .get(0));
+    }
+
+    private static MethodSpec connectorMethod(StageSpec target) {
+        String name = target.node().name();
+        return MethodSpec.methodBuilder(name)
+                .addJavadoc("Outgoing connections whose replies go to stage {@code $L}, e.g. {@code $L().connect(host,"
+                        + " port)}.\n", name, name)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(TCP_CONNECTOR)
+                .addStatement("return $N", name)
+                .build();
     }
 
     private static MethodSpec fileRequestsMethod(StageSpec target) {
@@ -198,8 +216,26 @@ final class CodeGenerator {
         List<StageSpec> listeners = graph.listeners();
         for (StageSpec stage : listeners) {
             String prefix = listeners.size() == 1 ? "" : stage.node().name() + ".";
-            create.addStatement("graph.listen($N, config.string($S, $S), config.integer($S, $L))",
-                    local(stage), prefix + "host", stage.listenHost(), prefix + "port", stage.listenPort());
+            Listen listen = stage.annotation(Listen.class);
+            CodeBlock options = CodeBlock.of("");
+            if (!listen.events().isEmpty() || listen.readLimit() > 0) {
+                CodeBlock.Builder o = CodeBlock.builder().add(", $T.defaults()", ClassName.get(RUNTIME, "ListenOptions"));
+                if (!listen.events().isEmpty()) {
+                    o.add(".events($N)", local(graph.stage(listen.events())));
+                }
+                if (listen.readLimit() > 0) {
+                    o.add(".readLimit($L)", listen.readLimit());
+                }
+                options = o.build();
+            }
+            create.addStatement("graph.listen($N, config.string($S, $S), config.integer($S, $L)$L)",
+                    local(stage), prefix + "host", stage.listenHost(), prefix + "port", stage.listenPort(), options);
+        }
+        for (StageSpec stage : graph.udps()) {
+            Udp udp = stage.annotation(Udp.class);
+            String prefix = stage.node().name() + ".";
+            create.addStatement("graph.udp($N, config.string($S, $S), config.integer($S, $L))", local(stage),
+                    prefix + "host", udp.host(), prefix + "port", udp.port());
         }
         return create.addStatement("return graph.build()").build();
     }
@@ -225,9 +261,15 @@ final class CodeGenerator {
                 List<CodeBlock> args = new ArrayList<>();
                 for (String t : stage.targets()) {
                     StageSpec target = graph.stage(t);
-                    args.add(target.fileCompletions()
-                            ? CodeBlock.of("new $T<>(graph.files(), $N)", FILE_REQUESTS, local(target))
-                            : CodeBlock.of("$N", local(target)));
+                    if (target.fileCompletions()) {
+                        args.add(CodeBlock.of("new $T<>(graph.files(), $N)", FILE_REQUESTS, local(target)));
+                    } else if (target.tcpClient()) {
+                        String events = target.annotation(TcpClient.class).events();
+                        args.add(CodeBlock.of("graph.connector($N, $L)", local(target),
+                                events.isEmpty() ? "null" : local(graph.stage(events))));
+                    } else {
+                        args.add(CodeBlock.of("$N", local(target)));
+                    }
                 }
                 bind.addStatement("$T $N = new $T($L)", emitter, stage.node().name() + "Out", emitter,
                         CodeBlock.join(args, ", "));

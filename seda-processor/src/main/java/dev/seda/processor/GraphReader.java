@@ -10,6 +10,8 @@ import dev.seda.annotations.Listen;
 import dev.seda.annotations.QueueFull;
 import dev.seda.annotations.Stage;
 import dev.seda.annotations.StageGraph;
+import dev.seda.annotations.TcpClient;
+import dev.seda.annotations.Udp;
 import dev.seda.graph.StageGraphModel;
 import dev.seda.graph.StageGraphModel.Edge;
 import dev.seda.graph.StageGraphModel.StageNode;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.AnnotationMirror;
@@ -48,6 +51,8 @@ final class GraphReader {
     static final String TCP_PACKET = "dev.seda.runtime.TcpPacket";
     static final String CONFIG = "dev.seda.runtime.Config";
     static final String TICK = "dev.seda.runtime.Tick";
+    static final String UDP_PACKET = "dev.seda.runtime.UdpPacket";
+    static final String TCP_EVENT = "dev.seda.runtime.TcpEvent";
     static final String FILE_COMPLETION = "dev.seda.runtime.FileCompletion";
     private static final Pattern GRAPH_NAME = Pattern.compile("[a-z][a-z0-9-]*");
 
@@ -106,6 +111,19 @@ final class GraphReader {
                             "fix the name in @Emits, add a @Stage method named '" + target
                                     + "', or include the class that has it with @StageGraph(includes = ...).");
                 }
+            }
+        }
+        for (StageDraft draft : own.drafts.values()) {
+            if (draft.events.isEmpty()) {
+                continue;
+            }
+            StageDraft target = all.get(draft.events);
+            if (target == null || target.inputs.size() != 1
+                    || !target.inputs.get(0).asType().toString().equals(TCP_EVENT)) {
+                diagnostics.error(draft.method, "SedaEventsStage", "stage '" + draft.name + "' sends its connection"
+                                + " events to '" + draft.events + "', which " + (target == null
+                                ? "is not a stage of graph '" + own.graphName + "'" : "does not take one TcpEvent") + ".",
+                        "name a stage declared as void " + draft.events + "(TcpEvent event).");
             }
         }
         if (diagnostics.errorCount() > errorsBefore) {
@@ -281,6 +299,9 @@ final class GraphReader {
         Integer listenPort;
         String listenHost;
         Long everyMillis;
+        Integer udpPort;
+        boolean tcpClient;
+        String events = "";
         boolean fileCompletions;
         boolean unresolved;
     }
@@ -434,11 +455,43 @@ final class GraphReader {
                 diagnostics.error(method, "SedaEveryPeriod", quoted + " has a period of " + every.millis() + " ms.",
                         "use a period of at least 1 ms, e.g. @Every(millis = 1000).");
             }
-            if (method.getAnnotation(Listen.class) != null) {
-                diagnostics.error(method, "SedaTwoSources", quoted + " has both @Every and @Listen.",
-                        "feed a stage from one source; let the other emit to it.");
-            }
             draft.everyMillis = every.millis();
+        }
+        long sources = Stream.of(Listen.class, Every.class, Udp.class, TcpClient.class)
+                .filter(a -> method.getAnnotation(a) != null).count();
+        if (sources > 1) {
+            diagnostics.error(method, "SedaTwoSources", quoted + " is fed by more than one of @Listen, @Every, @Udp"
+                    + " and @TcpClient.", "feed a stage from one source; let the others emit to it.");
+        }
+        Udp udp = method.getAnnotation(Udp.class);
+        if (udp != null) {
+            boolean datagram = params.size() == 1 && params.get(0).asType().toString().equals(UDP_PACKET);
+            if (!datagram && !draft.unresolved) {
+                diagnostics.error(method, "SedaUdpInput", quoted + " is fed by @Udp, so it must take one "
+                        + "dev.seda.runtime.UdpPacket (plus its emitter).", "declare it as void " + name
+                        + "(UdpPacket packet" + (targets.isEmpty() ? "" : ", " + expectedEmitter + " out") + ").");
+            }
+            if (udp.port() < 0 || udp.port() > 65535) {
+                diagnostics.error(method, "SedaUdpPort", quoted + " binds UDP port " + udp.port() + ".",
+                        "use a port from 0 (any free port) to 65535.");
+            }
+            draft.udpPort = udp.port();
+        }
+        TcpClient client = method.getAnnotation(TcpClient.class);
+        if (client != null) {
+            boolean packet = params.size() == 1 && params.get(0).asType().toString().equals(TCP_PACKET);
+            if (!packet && !draft.unresolved) {
+                diagnostics.error(method, "SedaClientInput", quoted + " receives @TcpClient replies, so it must take"
+                        + " one dev.seda.runtime.TcpPacket (plus its emitter).", "declare it as void " + name
+                        + "(TcpPacket reply" + (targets.isEmpty() ? "" : ", " + expectedEmitter + " out") + ").");
+            }
+            if (draft.threads != null && draft.threads.max() > 1 || stage.whenFull() != QueueFull.REJECT) {
+                diagnostics.error(method, "SedaClientShape", quoted + " receives @TcpClient replies, so it must run"
+                                + " one thread and REJECT when full, like a @Listen stage.",
+                        "use threads = \"1\" and whenFull = QueueFull.REJECT; emit whole messages onwards.");
+            }
+            draft.tcpClient = true;
+            draft.events = client.events();
         }
 
         Listen listen = method.getAnnotation(Listen.class);
@@ -468,6 +521,11 @@ final class GraphReader {
             }
             draft.listenPort = listen.port();
             draft.listenHost = listen.host();
+            draft.events = listen.events();
+            if (listen.readLimit() < 0) {
+                diagnostics.error(method, "SedaNegativeSetting", quoted + " has readLimit = " + listen.readLimit()
+                        + ".", "use bytes per second above 0, or 0 for no limit.");
+            }
         }
         return diagnostics.errorCount() > errorsBefore ? null : draft;
     }
@@ -490,6 +548,21 @@ final class GraphReader {
                         1, 1, false, d.listenPort, null));
                 edges.add(new Edge(source, d.name, TCP_PACKET));
             }
+            if (d.udpPort != null) {
+                String source = "udp:" + d.name;
+                nodes.add(new StageNode(source, StageKind.UDP, UDP_PACKET, null, null, 1, 1, 0, "REJECT", 0, 1, 1,
+                        false, d.udpPort, null));
+                edges.add(new Edge(source, d.name, UDP_PACKET));
+            }
+            if (d.tcpClient) {
+                String client = clientNode(d.name);
+                nodes.add(new StageNode(client, StageKind.TCP_CLIENT, TCP_PACKET, null, null, 1, 1, 0, "REJECT", 0, 1,
+                        1, false, null, null));
+                edges.add(new Edge(client, d.name, TCP_PACKET));
+            }
+            if (!d.events.isEmpty()) {
+                edges.add(new Edge(d.tcpClient ? clientNode(d.name) : "listen:" + d.name, d.events, TCP_EVENT));
+            }
             if (d.everyMillis != null) {
                 String source = "every:" + d.name;
                 nodes.add(new StageNode(source, StageKind.TIMER, TICK, null, null, 1, 1, 0, "REJECT", 0, 1, 1, false,
@@ -506,7 +579,8 @@ final class GraphReader {
             for (String target : d.targets) {
                 StageDraft t = all.get(target);
                 // A request to a file-completion stage goes through the file stage, as it does at run time.
-                edges.add(new Edge(d.name, t.fileCompletions ? filesNode(target) : target, t.eventType.toString()));
+                String via = t.fileCompletions ? filesNode(target) : t.tcpClient ? clientNode(target) : target;
+                edges.add(new Edge(d.name, via, t.eventType.toString()));
             }
         }
         List<GraphSpec.Part> parts = new ArrayList<>();
@@ -530,6 +604,10 @@ final class GraphReader {
             names.add(!fromSource && name.matches("arg\\d+") ? "event" + (d.inputs.size() > 1 ? i : "") : name);
         }
         return names;
+    }
+
+    static String clientNode(String stage) {
+        return "tcp-client:" + stage;
     }
 
     static String filesNode(String stage) {
@@ -591,7 +669,7 @@ final class GraphReader {
     }
 
     private static boolean isSource(StageDraft d) {
-        return d.listenPort != null || d.everyMillis != null;
+        return d.listenPort != null || d.everyMillis != null || d.udpPort != null;
     }
 
     /**

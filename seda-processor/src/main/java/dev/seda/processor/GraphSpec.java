@@ -4,6 +4,9 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
 import dev.seda.graph.StageGraphModel;
 import dev.seda.graph.StageGraphModel.StageNode;
+import dev.seda.annotations.TcpClient;
+import dev.seda.annotations.Udp;
+import java.lang.annotation.Annotation;
 import java.util.List;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
@@ -44,6 +47,11 @@ record GraphSpec(TypeElement type, StageGraphModel model, List<StageSpec> stages
     /** Stages fed by @Listen, in every part. */
     List<StageSpec> listeners() {
         return stages.stream().filter(s -> s.listenPort() != null).toList();
+    }
+
+    /** Stages fed by @Udp, in every part. */
+    List<StageSpec> udps() {
+        return stages.stream().filter(s -> s.annotation(Udp.class) != null).toList();
     }
 
     /** Stages fed by @Every, in every part. */
@@ -89,6 +97,16 @@ record GraphSpec(TypeElement type, StageGraphModel model, List<StageSpec> stages
             String listenHost,
             Long everyMillis,
             boolean fileCompletions) {
+
+        /** One of the stage method's annotations, or null. */
+        <A extends Annotation> A annotation(Class<A> type) {
+            return method.getAnnotation(type);
+        }
+
+        /** Whether it receives the replies of outgoing connections: emitters to it connect. */
+        boolean tcpClient() {
+            return annotation(TcpClient.class) != null;
+        }
 
         /** The generated record when the stage has several input parameters. */
         boolean hasRecord() {

@@ -182,6 +182,31 @@ class DiagnosticsTest {
                           @Stage(sink = true) @Every(millis = 10) @Listen
                           void a(dev.seda.runtime.Tick t) {}
                         }"""),
+                Arguments.of("SedaUdpInput", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage(sink = true) @Udp
+                          void a(String s) {}
+                        }"""),
+                Arguments.of("SedaUdpPort", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage(sink = true) @Udp(port = -1)
+                          void a(dev.seda.runtime.UdpPacket p) {}
+                        }"""),
+                Arguments.of("SedaClientInput", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage @Listen @Emits("b") void a(TcpPacket p, SvcOut.A out) {}
+                          @Stage(sink = true) @TcpClient void b(String s) {}
+                        }"""),
+                Arguments.of("SedaClientShape", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage @Listen @Emits("b") void a(TcpPacket p, SvcOut.A out) {}
+                          @Stage(sink = true, threads = "2") @TcpClient void b(TcpPacket p) {}
+                        }"""),
+                Arguments.of("SedaEventsStage", 9, """
+                        @StageGraph("g") class Svc {
+                          @Stage(sink = true) @Listen(events = "conns") void a(TcpPacket p) {}
+                          @Stage(sink = true) void conns(String notAnEvent) {}
+                        }"""),
                 Arguments.of("SedaStageName", 10, """
                         @StageGraph("g") class Svc {
                           @Stage(name = "not-an-identifier")

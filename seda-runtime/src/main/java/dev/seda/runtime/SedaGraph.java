@@ -460,6 +460,7 @@ public final class SedaGraph implements AutoCloseable {
         private boolean built;
         private Config overrides = Config.empty();
         private final List<TimerSpec> timerSpecs = new ArrayList<>();
+        private final List<TcpConnector> connectors = new ArrayList<>();
         private AsyncFiles files;
 
         private Builder(String graphName) {
@@ -488,6 +489,21 @@ public final class SedaGraph implements AutoCloseable {
                 }
             });
             return this;
+        }
+
+        /**
+         * A connector for outgoing connections whose packets go to {@code replies} and whose
+         * OPENED/CLOSED events go to {@code events} ({@code null} for none). It works once the
+         * graph runs.
+         */
+        public TcpConnector connector(Stage<TcpPacket> replies, Stage<TcpEvent> events) {
+            checkOwn(replies);
+            if (events != null) {
+                checkOwn(events);
+            }
+            TcpConnector connector = new TcpConnector(replies, events);
+            connectors.add(connector);
+            return connector;
         }
 
         /** Feeds {@code stage} a {@link Tick} every {@code period} while the graph runs: a timer source. */
@@ -668,8 +684,10 @@ public final class SedaGraph implements AutoCloseable {
                     pool.add(s);
                 }
             }
-            return new SedaGraph(graphName, stages, listeners, udps, clogThreshold, pool.isEmpty() ? null : pool, jmx,
-                    timerSpecs, files);
+            SedaGraph graph = new SedaGraph(graphName, stages, listeners, udps, clogThreshold,
+                    pool.isEmpty() ? null : pool, jmx, timerSpecs, files);
+            connectors.forEach(c -> c.attach(graph));
+            return graph;
         }
 
         private void checkOwn(Stage<?> stage) {

@@ -33,10 +33,13 @@ public final class Labels {
         return lines;
     }
 
-    /** {@code TCP listen :8080}, {@code every 1000 ms}, {@code async files}. */
+    /** {@code TCP listen :8080}, {@code UDP :53}, {@code every 1000 ms}, {@code async files}, {@code TCP client}. */
     public static String sourceLabel(StageNode stage) {
         if (stage.kind() == StageKind.TCP_LISTEN) {
             return "TCP listen" + (stage.port() == null ? "" : " :" + stage.port());
+        }
+        if (stage.kind() == StageKind.UDP) {
+            return "UDP" + (stage.port() == null ? "" : " :" + stage.port());
         }
         if (stage.kind() == StageKind.TIMER && stage.periodMillis() != null) {
             return "every " + stage.periodMillis() + " ms";
