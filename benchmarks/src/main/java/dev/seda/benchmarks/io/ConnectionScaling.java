@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * <pre>
  * java -Xms1g -Xmx1g -cp benchmarks/target/benchmarks.jar dev.seda.benchmarks.io.ConnectionScaling \
  *     [--connections 1,4,16,64,256,1024,4096,8192] [--seconds 5] [--warmup 2] [--request-bytes 64] \
- *     [--client-threads 2] [--servers seda,tpc] [--target 0.8]
+ *     [--client-threads 2] [--servers seda,tpc] [--target 0.8] [--echo-threads 1..2]
  * </pre>
  *
  * <p>For every connection count both servers are measured one after the other (their order
@@ -44,10 +44,13 @@ public final class ConnectionScaling {
         int requestBytes = Integer.parseInt(opts.getOrDefault("request-bytes", "64"));
         int clientThreads = Integer.parseInt(opts.getOrDefault("client-threads", "2"));
         double target = Double.parseDouble(opts.getOrDefault("target", "0.8"));
+        String[] echo = opts.getOrDefault("echo-threads", "1..2").split("\\.\\.");
+        int echoMin = Integer.parseInt(echo[0].trim());
+        int echoMax = Integer.parseInt(echo[echo.length - 1].trim());
         Map<String, Supplier<EchoServer>> servers = new LinkedHashMap<>();
         for (String s : opts.getOrDefault("servers", "seda,tpc").split(",")) {
             switch (s.trim()) {
-                case "seda" -> servers.put("seda", SedaEchoServer::new);
+                case "seda" -> servers.put("seda", () -> new SedaEchoServer(echoMin, echoMax));
                 case "tpc" -> servers.put("tpc", ThreadPerConnectionEchoServer::new);
                 default -> throw new IllegalArgumentException("unknown server '" + s + "': seda or tpc");
             }
@@ -125,17 +128,19 @@ public final class ConnectionScaling {
 
     private static void printServerTable(String description, List<Point> points) {
         double peak = points.stream().mapToDouble(p -> p.result.throughput()).max().orElse(Double.NaN);
+        double peakPerCpu = points.stream().mapToDouble(p -> p.result.perCpuSecond()).max().orElse(Double.NaN);
         System.out.printf("### %s%n%n", description);
         System.out.println("| connections | round trips/s | mean latency (ms) | p99 latency (ms) | of peak | fairness (Jain) "
-                + "| errors | this JVM's CPU (cores) | others' CPU (cores) |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + "| errors | this JVM's CPU (cores) | others' CPU (cores) | round trips per CPU-second | of peak |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Point p : points) {
             LoadGenerator.Result r = p.result;
             String errors = r.errors() == 0 && p.problems.isEmpty() ? "0"
                     : r.errors() + (p.problems.isEmpty() ? "" : " (" + p.problems.trim() + ")");
-            System.out.printf(Locale.ROOT, "| %d | %,.0f | %.3f | %.3f | %.0f%% | %.3f | %s | %.2f | %.2f |%n",
+            System.out.printf(Locale.ROOT, "| %d | %,.0f | %.3f | %.3f | %.0f%% | %.3f | %s | %.2f | %.2f | %,.0f | %.0f%% |%n",
                     r.connections(), r.throughput(), r.latency().meanMillis(), r.latency().quantileMillis(0.99),
-                    100 * r.throughput() / peak, r.fairness(), errors, r.processCores(), r.otherCores());
+                    100 * r.throughput() / peak, r.fairness(), errors, r.processCores(), r.otherCores(),
+                    r.perCpuSecond(), 100 * r.perCpuSecond() / peakPerCpu);
         }
         System.out.println();
     }
@@ -143,14 +148,16 @@ public final class ConnectionScaling {
     private static void printRatios(List<Point> seda, List<Point> tpc) {
         System.out.println("### seda / thread-per-connection");
         System.out.println();
-        System.out.println("| connections | throughput ratio | mean latency ratio | p99 latency ratio |");
-        System.out.println("|---:|---:|---:|---:|");
+        System.out.println("| connections | throughput ratio | mean latency ratio | p99 latency ratio "
+                + "| round trips per CPU-second ratio |");
+        System.out.println("|---:|---:|---:|---:|---:|");
         for (int i = 0; i < seda.size(); i++) {
             LoadGenerator.Result s = seda.get(i).result;
             LoadGenerator.Result t = tpc.get(i).result;
-            System.out.printf(Locale.ROOT, "| %d | %.2fx | %.2fx | %.2fx |%n", s.connections(),
+            System.out.printf(Locale.ROOT, "| %d | %.2fx | %.2fx | %.2fx | %.2fx |%n", s.connections(),
                     s.throughput() / t.throughput(), s.latency().meanMillis() / t.latency().meanMillis(),
-                    s.latency().quantileMillis(0.99) / t.latency().quantileMillis(0.99));
+                    s.latency().quantileMillis(0.99) / t.latency().quantileMillis(0.99),
+                    s.perCpuSecond() / t.perCpuSecond());
         }
         System.out.println();
     }
@@ -170,6 +177,10 @@ public final class ConnectionScaling {
                         + " connections); target >= %.0f%%: **%s**%n%n", last.result.connections(),
                 last.result.throughput(), 100 * ratio, peak, peakAt, 100 * target,
                 ratio >= target && last.result.errors() == 0 ? "met" : "missed");
+        double peakPerCpu = seda.stream().mapToDouble(p -> p.result.perCpuSecond()).max().orElse(Double.NaN);
+        System.out.printf(Locale.ROOT, "Per CPU-second of this JVM (less sensitive to other load): %,.0f round trips"
+                + " = %.0f%% of its best point (%,.0f)%n%n", last.result.perCpuSecond(),
+                100 * last.result.perCpuSecond() / peakPerCpu, peakPerCpu);
     }
 
     private static Map<String, String> parse(String[] args) {
@@ -179,7 +190,7 @@ public final class ConnectionScaling {
             if (!a.startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("expected --option value, got '" + a + "'. Options: --connections"
                         + " 1,4,...,8192 --seconds 5 --warmup 2 --request-bytes 64 --client-threads 2"
-                        + " --servers seda,tpc --target 0.8");
+                        + " --servers seda,tpc --target 0.8 --echo-threads 1..2");
             }
             m.put(a.substring(2), args[++i]);
         }

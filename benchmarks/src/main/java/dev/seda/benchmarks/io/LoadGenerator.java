@@ -28,6 +28,11 @@ final class LoadGenerator {
         double throughput() {
             return roundTrips / seconds;
         }
+
+        /** Round trips per CPU-second this JVM (client and server) got: what a share of the machine buys. */
+        double perCpuSecond() {
+            return throughput() / processCores;
+        }
     }
 
     private final int threads;

@@ -26,8 +26,16 @@ final class SedaEchoServer implements EchoServer {
     private static final AtomicInteger GRAPHS = new AtomicInteger();
 
     private final LongAdder notForwarded = new LongAdder();
+    private final int echoMin;
+    private final int echoMax;
     private SedaGraph graph;
     private Stage<TcpPacket> echo;
+
+    /** The echo stage's threads, {@code min..max}; the set-up is 1..2. */
+    SedaEchoServer(int echoMin, int echoMax) {
+        this.echoMin = echoMin;
+        this.echoMax = echoMax;
+    }
 
     @Override
     public String name() {
@@ -36,7 +44,8 @@ final class SedaEchoServer implements EchoServer {
 
     @Override
     public String description() {
-        return "seda: selector thread -> `read` stage (1 thread, listening) -> `echo` stage (1..2 threads) -> write queue";
+        return "seda: selector thread -> `read` stage (1 thread, listening) -> `echo` stage (" + echoMin + ".." + echoMax
+                + " threads) -> write queue";
     }
 
     @Override
@@ -44,7 +53,7 @@ final class SedaEchoServer implements EchoServer {
         int queue = Math.max(1024, 2 * connections);
         SedaGraph.Builder b = SedaGraph.builder("echo" + GRAPHS.incrementAndGet()).jmx(false);
         Stage<TcpPacket> read = b.stage(StageSettings.of("read").queue(queue));
-        echo = b.stage(StageSettings.of("echo").threads(1, 2).queue(queue));
+        echo = b.stage(StageSettings.of("echo").threads(echoMin, echoMax).queue(queue));
         Stage<TcpPacket> echoStage = echo;
         b.handler(read, packet -> {
             if (!echoStage.offer(packet)) {
