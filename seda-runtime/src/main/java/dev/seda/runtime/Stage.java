@@ -1,5 +1,7 @@
 package dev.seda.runtime;
 
+import dev.seda.runtime.internal.BoundedMpmcQueue;
+import dev.seda.runtime.internal.Waiters;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -12,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -41,10 +42,23 @@ public final class Stage<E> implements Sink<E> {
     private static final long RECENT_REJECTION_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int DECISIONS_KEPT = 32;
     private static final RejectReason[] REASONS = RejectReason.values();
+    // Waiting for an event (workers) or for room (BLOCK producers): check this often with
+    // Thread.onSpinWait, yield once, then park. Short, because on a machine with few cores a spinning
+    // thread holds the core that the thread it waits for needs (see BENCHMARKS.md).
+    static final int SPINS = 16;
+    static final int YIELDS = 1;
+    // An idle worker without a thread-pool controller wakes this often; shutdown signals it anyway.
+    private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final String graphName;
     private final LongSupplier clock = System::nanoTime;
-    private final BlockingQueue<Envelope<E>> queue;
+    // The hot path: a lock-free array queue; waiting is in the two Waiters (see their javadoc for the
+    // protocol: change the queue, then signal; a waiter registers before its last check).
+    private final BoundedMpmcQueue<Envelope<E>> queue;
+    private final Waiters notEmpty = new Waiters();  // own threads' idle workers
+    private final Waiters notFull = new Waiters();   // producers waiting under WhenFull.BLOCK
+    private final BooleanSupplier workOrShutdown = this::workOrShutdown;
+    private final BooleanSupplier hasRoom = this::hasRoom;
     private volatile StageSettings settings;  // the current settings: run-time changes replace it
 
     private EventHandler<E> handler;
@@ -78,8 +92,8 @@ public final class Stage<E> implements Sink<E> {
 
     // Admitted events not yet handled, failed or dropped: 0 means empty queue and no handler running.
     private final AtomicLong pending = new AtomicLong();
-    // Offers between their "closed?" check and their outcome; lets close() wait for stragglers.
-    private final AtomicInteger offersInProgress = new AtomicInteger();
+    // An offer counts itself in pending before its last "closed?" check; close() sets closed and then
+    // waits for pending to reach 0: either the offer sees closed, or close sees (and waits for) it.
     private volatile boolean closed;
     private volatile boolean shutdown;
 
@@ -105,7 +119,7 @@ public final class Stage<E> implements Sink<E> {
     Stage(String graphName, StageSettings settings) {
         this.graphName = graphName;
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.queue = new BoundedMpmcQueue<>(settings.queueCapacity());
         this.minThreads = settings.minThreads();
         this.maxThreads = settings.maxThreads();
         for (int i = 0; i < byReason.length; i++) {
@@ -187,43 +201,45 @@ public final class Stage<E> implements Sink<E> {
 
     private boolean admit(E event, int cls) {
         arrivals.increment();
-        offersInProgress.incrementAndGet();
-        try {
-            if (closed) {
-                return reject(RejectReason.CLOSED);
-            }
-            long now = clock.getAsLong();
-            for (Gate g : gates) {
-                RejectReason no = g.check(event, now);
-                if (no != null) {
-                    return reject(no);
-                }
-            }
-            if (overload != null && !overload.tryAdmit(cls)) {
-                return reject(RejectReason.OVERLOAD);
-            }
-            // Counted before the event becomes visible, so a worker can never make pending negative.
-            pending.incrementAndGet();
-            boolean ok;
-            try {
-                ok = enqueue(new Envelope<>(event, now, cls));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                ok = false;
-            }
-            if (!ok) {
-                pending.decrementAndGet();
-                return reject(RejectReason.FULL);
-            }
-            admitted.increment();
-            SharedPool pool = shared;
-            if (pool != null) {
-                pool.signal();
-            }
-            return true;
-        } finally {
-            offersInProgress.decrementAndGet();
+        if (closed) {
+            return reject(RejectReason.CLOSED);
         }
+        long now = clock.getAsLong();
+        for (Gate g : gates) {
+            RejectReason no = g.check(event, now);
+            if (no != null) {
+                return reject(no);
+            }
+        }
+        if (overload != null && !overload.tryAdmit(cls)) {
+            return reject(RejectReason.OVERLOAD);
+        }
+        // Counted before the event becomes visible, so a worker can never make pending negative; and
+        // before the last closed check, which pairs with drainAndClose (closed, then pending == 0).
+        pending.incrementAndGet();
+        if (closed) {
+            pending.decrementAndGet();
+            return reject(RejectReason.CLOSED);
+        }
+        boolean ok;
+        try {
+            ok = enqueue(new Envelope<>(event, now, cls));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ok = false;
+        }
+        if (!ok) {
+            pending.decrementAndGet();
+            return reject(RejectReason.FULL);
+        }
+        admitted.increment();
+        SharedPool pool = shared;
+        if (pool != null) {
+            pool.signal();
+        } else {
+            notEmpty.signal();  // one volatile read while every worker is busy
+        }
+        return true;
     }
 
     private boolean reject(RejectReason why) {
@@ -238,11 +254,14 @@ public final class Stage<E> implements Sink<E> {
             case REJECT:
                 return queue.offer(envelope);
             case BLOCK:
+                if (queue.offer(envelope)) {
+                    return true;
+                }
                 SharedPool pool = shared;
                 if (pool != null && pool.isWorker()) {
                     return offerHelping(envelope);
                 }
-                return queue.offer(envelope, settings.blockTimeout().toNanos(), TimeUnit.NANOSECONDS);
+                return offerWaiting(envelope);
             case DROP_OLDEST:
                 while (!queue.offer(envelope)) {
                     if (queue.poll() != null) {
@@ -252,6 +271,34 @@ public final class Stage<E> implements Sink<E> {
                 return true;
             default:
                 throw new AssertionError(settings.whenFull());
+        }
+    }
+
+    // Waiters' ready checks: volatile reads of the queue's indices (and of shutdown).
+    private boolean workOrShutdown() {
+        return shutdown || !queue.isEmpty();
+    }
+
+    private boolean hasRoom() {
+        return !queue.isFull();
+    }
+
+    /** BLOCK, queue full: park on notFull (whoever takes events signals it) until room or the timeout. */
+    private boolean offerWaiting(Envelope<E> envelope) throws InterruptedException {
+        long deadline = clock.getAsLong() + settings.blockTimeout().toNanos();
+        while (true) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            long left = deadline - clock.getAsLong();
+            if (left <= 0) {
+                return false;
+            }
+            notFull.await(hasRoom, SPINS, YIELDS, left);
+            // Another producer may have taken the room we were woken for: then wait again.
+            if (queue.offer(envelope)) {
+                return true;
+            }
         }
     }
 
@@ -554,6 +601,8 @@ public final class Stage<E> implements Sink<E> {
 
     private void runWorker() {
         boolean retired = false;
+        List<Envelope<E>> taken = new ArrayList<>();
+        Consumer<Envelope<E>> take = taken::add;
         try {
             while (!shutdown) {
                 int was = tryRetire(maxThreads);
@@ -562,30 +611,70 @@ public final class Stage<E> implements Sink<E> {
                     decide("threads", "retire", was, was - 1, "above max threads " + maxThreads);
                     return;
                 }
-                ThreadPoolController pc = poolControl;
-                long idleNanos = pc != null ? settings.threadControl().idleTimeout().toNanos() : TimeUnit.SECONDS.toNanos(1);
-                Envelope<E> first;
-                try {
-                    first = queue.poll(idleNanos, TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    continue;  // stop() interrupts to end us; the loop condition decides
-                }
-                if (first == null) {
-                    int before = pc != null ? tryRetire(minThreads) : 0;
-                    if (before > 0) {
-                        retired = true;
-                        decide("threads", "retire", before, before - 1, "idle for "
-                                + settings.threadControl().idleTimeout().toMillis() + " ms");
-                        return;
-                    }
+                if (takeAndProcess(taken, take)) {
                     continue;
                 }
-                process(first);
+                // Nothing queued. Waiters' protocol: we took until empty, so we may wait now.
+                ThreadPoolController pc = poolControl;
+                long idleNanos = pc != null ? settings.threadControl().idleTimeout().toNanos() : IDLE_NANOS;
+                if (notEmpty.await(workOrShutdown, SPINS, YIELDS, idleNanos)) {
+                    continue;
+                }
+                if (Thread.interrupted()) {
+                    continue;  // stop() interrupts after setting shutdown; else a handler left it set
+                }
+                int before = pc != null ? tryRetire(minThreads) : 0;
+                if (before > 0) {
+                    retired = true;
+                    decide("threads", "retire", before, before - 1, "idle for "
+                            + settings.threadControl().idleTimeout().toMillis() + " ms");
+                    return;
+                }
             }
         } finally {
             if (!retired) {
                 liveWorkers.decrementAndGet();
             }
+        }
+    }
+
+    /**
+     * Takes one event, or for a batch handler up to the batch target, and handles it; signals
+     * producers waiting for room first.
+     *
+     * @return false if nothing was queued
+     */
+    private boolean takeAndProcess(List<Envelope<E>> taken, Consumer<Envelope<E>> take) {
+        if (batchHandler == null) {
+            Envelope<E> e = queue.poll();
+            if (e == null) {
+                return false;
+            }
+            notFull.signal();
+            wakeHelper();
+            handleOne(e);
+            return true;
+        }
+        // Never waits to fill a batch: as many as are queued, up to the target.
+        int n = queue.drain(take, batchTarget());
+        if (n == 0) {
+            return false;
+        }
+        notFull.signal(n);
+        wakeHelper();
+        try {
+            handleBatch(taken);
+        } finally {
+            taken.clear();
+        }
+        return true;
+    }
+
+    /** On the shared pool: more work here, so let an idle worker take it in parallel. */
+    private void wakeHelper() {
+        SharedPool pool = shared;
+        if (pool != null && !queue.isEmpty()) {
+            pool.signal();
         }
     }
 
@@ -621,15 +710,11 @@ public final class Stage<E> implements Sink<E> {
             }
         }
         try {
-            Envelope<E> first = queue.poll();
-            if (first == null) {
-                return false;
+            if (batchHandler == null) {
+                return takeAndProcess(null, null);
             }
-            if (!queue.isEmpty()) {
-                shared.signal();  // more work here: let an idle worker take it in parallel
-            }
-            process(first);
-            return true;
+            List<Envelope<E>> taken = new ArrayList<>();
+            return takeAndProcess(taken, taken::add);
         } finally {
             running.decrementAndGet();
         }
@@ -638,18 +723,6 @@ public final class Stage<E> implements Sink<E> {
     /** Whether a shared-pool worker could run something of this stage now. */
     boolean hasRunnableWork() {
         return !queue.isEmpty() && running.get() < maxThreads;
-    }
-
-    private void process(Envelope<E> first) {
-        if (batchHandler == null) {
-            handleOne(first);
-            return;
-        }
-        List<Envelope<E>> taken = new ArrayList<>(batchTarget());
-        taken.add(first);
-        // Never waits to fill a batch: as many as are queued, up to the target.
-        queue.drainTo(taken, batchTarget() - 1);
-        handleBatch(taken);
     }
 
     private boolean expired(Envelope<E> e, long now) {
@@ -774,12 +847,12 @@ public final class Stage<E> implements Sink<E> {
     boolean drainAndClose(long deadlineNanos) {
         boolean drained = awaitIdle(deadlineNanos);
         closed = true;
-        // An offer that passed the closed check before we set it may still enqueue: wait for it.
-        drained &= awaitZero(() -> offersInProgress.get() == 0, deadlineNanos);
+        // An offer that passed the closed check before we set it is counted in pending: wait for it.
         drained &= awaitIdle(deadlineNanos);
         synchronized (poolLock) {
             shutdown = true;  // under the lock: the control thread cannot add a worker after this
         }
+        notEmpty.signalAll();  // parked workers see shutdown
         for (Thread t : workers) {
             t.interrupt();
         }
