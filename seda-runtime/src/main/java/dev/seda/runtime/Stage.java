@@ -1,6 +1,7 @@
 package dev.seda.runtime;
 
 import dev.seda.runtime.internal.BoundedMpmcQueue;
+import dev.seda.runtime.internal.PaddedCounter;
 import dev.seda.runtime.internal.Waiters;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,6 +37,12 @@ import java.util.function.LongSupplier;
  * <p>Accounting: every offer is an arrival, and ends up admitted or rejected (by a {@link RejectReason}
  * decided at offer time). Every admitted event is, once the stage drained, handled, failed or dropped
  * (expired, or evicted by {@link WhenFull#DROP_OLDEST}).
+ *
+ * <p>Latencies (queueing delay, service and response time) are measured for every event, except
+ * while the stage is backlogged (a worker took {@value #BUSY_STREAK} events in a row without finding
+ * the queue empty): then for one event in {@value #SAMPLE_EVERY}, chosen at random, because reading
+ * the clock costs as much as the handoff itself. Stages with a queue-age deadline, a token bucket or
+ * the overload controller time every event.
  */
 public final class Stage<E> implements Sink<E> {
     private static final Logger LOG = System.getLogger(Stage.class.getName());
@@ -49,12 +57,18 @@ public final class Stage<E> implements Sink<E> {
     static final int YIELDS = 1;
     // An idle worker without a thread-pool controller wakes this often; shutdown signals it anyway.
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    // Latency sampling under backlog: a worker that took this many events without finding its queue
+    // empty turns sampling on, and one that finds it empty turns it off. While it is on, one event in
+    // SAMPLE_EVERY (at random) is timed; the others carry no timestamp and no wrapper.
+    static final int BUSY_STREAK = 64;
+    static final int SAMPLE_EVERY = 8;
 
     private final String graphName;
     private final LongSupplier clock = System::nanoTime;
     // The hot path: a lock-free array queue; waiting is in the two Waiters (see their javadoc for the
     // protocol: change the queue, then signal; a waiter registers before its last check).
-    private final BoundedMpmcQueue<Envelope<E>> queue;
+    // Holds an Envelope for a timed event (or one of a request class above 0), else the bare event.
+    private final BoundedMpmcQueue<Object> queue;
     private final Waiters notEmpty = new Waiters();  // own threads' idle workers
     private final Waiters notFull = new Waiters();   // producers waiting under WhenFull.BLOCK
     private final BooleanSupplier workOrShutdown = this::workOrShutdown;
@@ -75,11 +89,15 @@ public final class Stage<E> implements Sink<E> {
     private volatile int minThreads;
     private volatile int maxThreads;
 
-    private final LongAdder arrivals = new LongAdder();
-    private final LongAdder admitted = new LongAdder();
+    // Per event, a producer writes one counter (entered) and a worker one (handled), each on a cache
+    // line of its own; the rest are derived or count rarer outcomes:
+    //   admitted = entered - backedOut, arrivals = admitted + rejected,
+    //   pending (queued or running) = entered - backedOut - handled - failed - dropped.
+    private final PaddedCounter entered = new PaddedCounter();   // offers past admission, before enqueue
+    private final PaddedCounter handled = new PaddedCounter();
+    private final LongAdder backedOut = new LongAdder();  // entered, then rejected: FULL, or CLOSED late
     private final LongAdder rejected = new LongAdder();
     private final LongAdder dropped = new LongAdder();
-    private final LongAdder handled = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder[] byReason = new LongAdder[REASONS.length];
     private volatile long lastRejection = System.nanoTime() - 2 * RECENT_REJECTION_NANOS;
@@ -90,10 +108,9 @@ public final class Stage<E> implements Sink<E> {
     private final ArrayDeque<ControllerDecision> decisions = new ArrayDeque<>();  // guarded by itself
     private final LongAdder decisionCount = new LongAdder();
 
-    // Admitted events not yet handled, failed or dropped: 0 means empty queue and no handler running.
-    private final AtomicLong pending = new AtomicLong();
-    // An offer counts itself in pending before its last "closed?" check; close() sets closed and then
-    // waits for pending to reach 0: either the offer sees closed, or close sees (and waits for) it.
+    // An offer counts itself as entered (pending) before its last "closed?" check; close() sets
+    // closed, then waits until nothing is pending: either the offer sees closed, or close sees (and
+    // waits for) it.
     private volatile boolean closed;
     private volatile boolean shutdown;
 
@@ -110,6 +127,12 @@ public final class Stage<E> implements Sink<E> {
     private final AtomicLong unloggedFailures = new AtomicLong();
 
     private record Envelope<E>(E event, long enqueued, int requestClass) {}
+
+    // Whether every event must carry its enqueue time: a queue-age deadline, the overload
+    // controller and token buckets need it for each event, not a sample.
+    private final boolean timeEvery;
+    // Set while the stage is backlogged (see BUSY_STREAK); written only when it changes.
+    private volatile boolean sampling;
 
     /** One compiled admission check: null to admit, else the reason. */
     private interface Gate {
@@ -152,6 +175,7 @@ public final class Stage<E> implements Sink<E> {
                 ? new BatchController(settings.minBatch(), settings.maxBatch(), settings.batchControl(), clock) : null;
         this.poolControl = settings.threadControl().enabled()
                 ? new ThreadPoolController(settings.threadControl(), clock) : null;
+        this.timeEvery = maxQueueAgeNanos > 0 || overload != null || firstBucket != null;
     }
 
     public String name() {
@@ -200,11 +224,13 @@ public final class Stage<E> implements Sink<E> {
     }
 
     private boolean admit(E event, int cls) {
-        arrivals.increment();
         if (closed) {
             return reject(RejectReason.CLOSED);
         }
-        long now = clock.getAsLong();
+        // nanoTime costs 25-45 ns here, as much as the whole handoff: under backlog only a sample of
+        // events is timed (every event when idle-ish, so light traffic is measured in full).
+        boolean timed = timeEvery || !sampling || ThreadLocalRandom.current().nextInt(SAMPLE_EVERY) == 0;
+        long now = timed ? clock.getAsLong() : 0;  // gates use it only for token buckets: timeEvery
         for (Gate g : gates) {
             RejectReason no = g.check(event, now);
             if (no != null) {
@@ -214,25 +240,24 @@ public final class Stage<E> implements Sink<E> {
         if (overload != null && !overload.tryAdmit(cls)) {
             return reject(RejectReason.OVERLOAD);
         }
-        // Counted before the event becomes visible, so a worker can never make pending negative; and
-        // before the last closed check, which pairs with drainAndClose (closed, then pending == 0).
-        pending.incrementAndGet();
+        // Counted before the event becomes visible, so it leaves only after it entered; and before the
+        // last closed check, which pairs with drainAndClose (closed, then nothing pending).
+        entered.increment();
         if (closed) {
-            pending.decrementAndGet();
+            backedOut.increment();
             return reject(RejectReason.CLOSED);
         }
         boolean ok;
         try {
-            ok = enqueue(new Envelope<>(event, now, cls));
+            ok = enqueue(timed ? new Envelope<>(event, now, cls) : event);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             ok = false;
         }
         if (!ok) {
-            pending.decrementAndGet();
+            backedOut.increment();
             return reject(RejectReason.FULL);
         }
-        admitted.increment();
         SharedPool pool = shared;
         if (pool != null) {
             pool.signal();
@@ -249,7 +274,7 @@ public final class Stage<E> implements Sink<E> {
         return false;
     }
 
-    private boolean enqueue(Envelope<E> envelope) throws InterruptedException {
+    private boolean enqueue(Object envelope) throws InterruptedException {
         switch (settings.whenFull()) {
             case REJECT:
                 return queue.offer(envelope);
@@ -284,7 +309,7 @@ public final class Stage<E> implements Sink<E> {
     }
 
     /** BLOCK, queue full: park on notFull (whoever takes events signals it) until room or the timeout. */
-    private boolean offerWaiting(Envelope<E> envelope) throws InterruptedException {
+    private boolean offerWaiting(Object envelope) throws InterruptedException {
         long deadline = clock.getAsLong() + settings.blockTimeout().toNanos();
         while (true) {
             if (Thread.interrupted()) {
@@ -307,7 +332,7 @@ public final class Stage<E> implements Sink<E> {
      * full, the worker runs this stage's events itself. Sleeping could deadlock the pool: with
      * every worker blocked upstream, no worker would be left to make room here.
      */
-    private boolean offerHelping(Envelope<E> envelope) throws InterruptedException {
+    private boolean offerHelping(Object envelope) throws InterruptedException {
         long deadline = clock.getAsLong() + settings.blockTimeout().toNanos();
         while (!queue.offer(envelope)) {
             if (clock.getAsLong() - deadline >= 0) {
@@ -324,9 +349,8 @@ public final class Stage<E> implements Sink<E> {
     }
 
     private void discard(RejectReason why) {
-        dropped.increment();
         byReason[why.ordinal()].increment();
-        pending.decrementAndGet();
+        dropped.increment();  // counted last: this is when the event stops being pending
     }
 
     public int queueLength() {
@@ -353,8 +377,16 @@ public final class Stage<E> implements Sink<E> {
         synchronized (decisions) {
             recent = List.copyOf(decisions);
         }
-        return new StageMetrics(name(), arrivals.sum(), admitted.sum(), rejected.sum(), dropped.sum(),
-                handled.sum(), failed.sum(), queue.size(), threads(),
+        // Outcomes first, then what led to them: a snapshot taken while events flow never shows more
+        // handled than admitted.
+        long handledNow = handled.get();
+        long failedNow = failed.sum();
+        long droppedNow = dropped.sum();
+        long rejectedNow = rejected.sum();
+        long backedOutNow = backedOut.sum();
+        long admittedNow = entered.get() - backedOutNow;
+        return new StageMetrics(name(), admittedNow + rejectedNow, admittedNow, rejectedNow, droppedNow,
+                handledNow, failedNow, queue.size(), threads(),
                 Collections.unmodifiableMap(reasons), queueingDelay.summary(), serviceTime.summary(),
                 responseTime.summary(), minThreads, maxThreads, batchTarget(), rate, overloaded(),
                 decisionCount.sum(), recent);
@@ -601,8 +633,9 @@ public final class Stage<E> implements Sink<E> {
 
     private void runWorker() {
         boolean retired = false;
-        List<Envelope<E>> taken = new ArrayList<>();
-        Consumer<Envelope<E>> take = taken::add;
+        List<Object> taken = new ArrayList<>();
+        Consumer<Object> take = taken::add;
+        int streak = 0;  // events taken since the queue was last found empty
         try {
             while (!shutdown) {
                 int was = tryRetire(maxThreads);
@@ -611,8 +644,16 @@ public final class Stage<E> implements Sink<E> {
                     decide("threads", "retire", was, was - 1, "above max threads " + maxThreads);
                     return;
                 }
-                if (takeAndProcess(taken, take)) {
+                int n = takeAndProcess(taken, take);
+                if (n > 0) {
+                    if (streak < BUSY_STREAK && (streak += n) >= BUSY_STREAK && !sampling) {
+                        sampling = true;
+                    }
                     continue;
+                }
+                streak = 0;
+                if (sampling) {
+                    sampling = false;
                 }
                 // Nothing queued. Waiters' protocol: we took until empty, so we may wait now.
                 ThreadPoolController pc = poolControl;
@@ -642,23 +683,23 @@ public final class Stage<E> implements Sink<E> {
      * Takes one event, or for a batch handler up to the batch target, and handles it; signals
      * producers waiting for room first.
      *
-     * @return false if nothing was queued
+     * @return how many events were taken, 0 if nothing was queued
      */
-    private boolean takeAndProcess(List<Envelope<E>> taken, Consumer<Envelope<E>> take) {
+    private int takeAndProcess(List<Object> taken, Consumer<Object> take) {
         if (batchHandler == null) {
-            Envelope<E> e = queue.poll();
+            Object e = queue.poll();
             if (e == null) {
-                return false;
+                return 0;
             }
             notFull.signal();
             wakeHelper();
             handleOne(e);
-            return true;
+            return 1;
         }
         // Never waits to fill a batch: as many as are queued, up to the target.
         int n = queue.drain(take, batchTarget());
         if (n == 0) {
-            return false;
+            return 0;
         }
         notFull.signal(n);
         wakeHelper();
@@ -667,14 +708,22 @@ public final class Stage<E> implements Sink<E> {
         } finally {
             taken.clear();
         }
-        return true;
+        return n;
     }
 
     /** On the shared pool: more work here, so let an idle worker take it in parallel. */
     private void wakeHelper() {
         SharedPool pool = shared;
-        if (pool != null && !queue.isEmpty()) {
-            pool.signal();
+        if (pool != null) {
+            int backlog = queue.size();
+            if (backlog > 0) {
+                pool.signal();
+            }
+            // Shared workers keep no streak of their own: the backlog left behind stands in for it.
+            boolean busy = backlog >= BUSY_STREAK;
+            if (busy != sampling) {
+                sampling = busy;
+            }
         }
     }
 
@@ -711,10 +760,10 @@ public final class Stage<E> implements Sink<E> {
         }
         try {
             if (batchHandler == null) {
-                return takeAndProcess(null, null);
+                return takeAndProcess(null, null) > 0;
             }
-            List<Envelope<E>> taken = new ArrayList<>();
-            return takeAndProcess(taken, taken::add);
+            List<Object> taken = new ArrayList<>();
+            return takeAndProcess(taken, taken::add) > 0;
         } finally {
             running.decrementAndGet();
         }
@@ -737,33 +786,70 @@ public final class Stage<E> implements Sink<E> {
         return false;
     }
 
-    private void handleOne(Envelope<E> e) {
+    @SuppressWarnings("unchecked")
+    private void handleOne(Object item) {
+        if (!(item instanceof Envelope)) {
+            handleUntimed((E) item);
+            return;
+        }
+        Envelope<E> e = (Envelope<E>) item;
         long start = clock.getAsLong();
         if (expired(e, start)) {
             return;
         }
         queueingDelay.record(start - e.enqueued());
+        Throwable failure = null;
         try {
             handler.handle(e.event());
-            handled.increment();
         } catch (Throwable t) {  // a failing handler must never end its worker
-            onFailure(1, t);
-        } finally {
+            failure = t;
+        }
+        try {
             long end = clock.getAsLong();
             serviceTime.record(end - start);
             responseTime.record(end - e.enqueued());
             if (overload != null) {
                 recordDrafts(overload.record(e.requestClass(), end - e.enqueued()));
             }
-            pending.decrementAndGet();
+        } finally {
+            finish(1, failure);
         }
     }
 
-    private void handleBatch(List<Envelope<E>> taken) {
+    /** An event that was not sampled (see {@link #sampling}): handled without reading the clock. */
+    private void handleUntimed(E event) {
+        Throwable failure = null;
+        try {
+            handler.handle(event);
+        } catch (Throwable t) {
+            failure = t;
+        }
+        finish(1, failure);
+    }
+
+    /**
+     * Counts events as handled or failed: the moment they stop being pending, so it comes after
+     * everything else done for them (latencies, controllers), and stop() finds them complete.
+     */
+    private void finish(int events, Throwable failure) {
+        if (failure == null) {
+            handled.add(events);
+        } else {
+            onFailure(events, failure);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void handleBatch(List<Object> taken) {
         long start = clock.getAsLong();
         List<E> batch = new ArrayList<>(taken.size());
         List<Envelope<E>> live = new ArrayList<>(taken.size());
-        for (Envelope<E> e : taken) {
+        for (Object item : taken) {
+            if (!(item instanceof Envelope)) {
+                batch.add((E) item);
+                continue;
+            }
+            Envelope<E> e = (Envelope<E>) item;
             if (!expired(e, start)) {
                 queueingDelay.record(start - e.enqueued());
                 batch.add(e.event());
@@ -774,12 +860,13 @@ public final class Stage<E> implements Sink<E> {
         if (n == 0) {
             return;
         }
+        Throwable failure = null;
         try {
             batchHandler.handle(batch);
-            handled.add(n);
         } catch (Throwable t) {
-            onFailure(n, t);
-        } finally {
+            failure = t;
+        }
+        try {
             long end = clock.getAsLong();
             serviceTime.record(end - start);
             for (Envelope<E> e : live) {
@@ -794,7 +881,8 @@ public final class Stage<E> implements Sink<E> {
                     decide("batch", c.action(), c.from(), c.to(), c.reason());
                 }
             }
-            pending.addAndGet(-n);
+        } finally {
+            finish(n, failure);
         }
     }
 
@@ -819,7 +907,6 @@ public final class Stage<E> implements Sink<E> {
     }
 
     private void onFailure(int events, Throwable t) {
-        failed.add(events);
         // Rate-limited so a handler failing on every event cannot flood the log; always counted.
         long now = System.nanoTime();
         long last = lastFailureLog.get();
@@ -830,11 +917,12 @@ public final class Stage<E> implements Sink<E> {
         } else {
             unloggedFailures.incrementAndGet();
         }
+        failed.add(events);  // last: this is when the events stop being pending
     }
 
     /** Waits until no admitted event is queued or running. */
     boolean awaitIdle(long deadlineNanos) {
-        return awaitZero(() -> pending.get() == 0, deadlineNanos);
+        return awaitZero(this::idle, deadlineNanos);
     }
 
     /**
@@ -877,7 +965,24 @@ public final class Stage<E> implements Sink<E> {
 
     /** Admitted events not yet handled: queued plus running. */
     long pendingEvents() {
-        return pending.get();
+        long out = left();
+        return entered.get() - out;
+    }
+
+    /** Events that entered and are done with: backed out, handled, failed or dropped. */
+    private long left() {
+        return backedOut.sum() + handled.get() + failed.sum() + dropped.sum();
+    }
+
+    /**
+     * Whether no admitted event is queued or running (nor any offer between its count and its
+     * outcome). Exact although the sums are not atomic: every counter only grows, and an event
+     * leaves after it entered, so reading the leaving side first gives {@code left <= entered},
+     * with equality only if, when the last of them was read, nothing was pending.
+     */
+    private boolean idle() {
+        long out = left();
+        return entered.get() == out;
     }
 
     /** Closes without draining, for a graph that never started. */
