@@ -67,7 +67,7 @@ public final class Stage<E> implements Sink<E> {
     private final LongSupplier clock = System::nanoTime;
     // The hot path: a lock-free array queue; waiting is in the two Waiters (see their javadoc for the
     // protocol: change the queue, then signal; a waiter registers before its last check).
-    // Holds an Envelope for a timed event (or one of a request class above 0), else the bare event.
+    // Holds an Envelope for a timed event (request classes above 0 imply timeEvery), else the bare event.
     private final BoundedMpmcQueue<Object> queue;
     private final Waiters notEmpty = new Waiters();  // own threads' idle workers
     private final Waiters notFull = new Waiters();   // producers waiting under WhenFull.BLOCK
@@ -227,7 +227,7 @@ public final class Stage<E> implements Sink<E> {
         if (closed) {
             return reject(RejectReason.CLOSED);
         }
-        // nanoTime costs 25-45 ns here, as much as the whole handoff: under backlog only a sample of
+        // nanoTime costs 30-45 ns here, as much as the whole handoff: under backlog only a sample of
         // events is timed (every event when idle-ish, so light traffic is measured in full).
         boolean timed = timeEvery || !sampling || ThreadLocalRandom.current().nextInt(SAMPLE_EVERY) == 0;
         long now = timed ? clock.getAsLong() : 0;  // gates use it only for token buckets: timeEvery
