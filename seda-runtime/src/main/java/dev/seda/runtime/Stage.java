@@ -94,8 +94,11 @@ public final class Stage<E> implements Sink<E> {
     //   admitted = entered - backedOut, arrivals = admitted + rejected,
     //   pending (queued or running) = entered - backedOut - handled - failed - dropped.
     private final PaddedCounter entered = new PaddedCounter();   // offers past admission, before enqueue
+    // Offers between their "closed?" check and their outcome; lets close() wait for stragglers. Kept
+    // apart from entered, so that an offer turned away after close never looks pending, even briefly.
+    private final PaddedCounter offering = new PaddedCounter();
     private final PaddedCounter handled = new PaddedCounter();
-    private final LongAdder backedOut = new LongAdder();  // entered, then rejected: FULL, or CLOSED late
+    private final LongAdder backedOut = new LongAdder();  // entered, then rejected as FULL
     private final LongAdder rejected = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final LongAdder failed = new LongAdder();
@@ -108,9 +111,6 @@ public final class Stage<E> implements Sink<E> {
     private final ArrayDeque<ControllerDecision> decisions = new ArrayDeque<>();  // guarded by itself
     private final LongAdder decisionCount = new LongAdder();
 
-    // An offer counts itself as entered (pending) before its last "closed?" check; close() sets
-    // closed, then waits until nothing is pending: either the offer sees closed, or close sees (and
-    // waits for) it.
     private volatile boolean closed;
     private volatile boolean shutdown;
 
@@ -224,47 +224,47 @@ public final class Stage<E> implements Sink<E> {
     }
 
     private boolean admit(E event, int cls) {
-        if (closed) {
-            return reject(RejectReason.CLOSED);
-        }
-        // nanoTime costs 30-45 ns here, as much as the whole handoff: under backlog only a sample of
-        // events is timed (every event when idle-ish, so light traffic is measured in full).
-        boolean timed = timeEvery || !sampling || ThreadLocalRandom.current().nextInt(SAMPLE_EVERY) == 0;
-        long now = timed ? clock.getAsLong() : 0;  // gates use it only for token buckets: timeEvery
-        for (Gate g : gates) {
-            RejectReason no = g.check(event, now);
-            if (no != null) {
-                return reject(no);
-            }
-        }
-        if (overload != null && !overload.tryAdmit(cls)) {
-            return reject(RejectReason.OVERLOAD);
-        }
-        // Counted before the event becomes visible, so it leaves only after it entered; and before the
-        // last closed check, which pairs with drainAndClose (closed, then nothing pending).
-        entered.increment();
-        if (closed) {
-            backedOut.increment();
-            return reject(RejectReason.CLOSED);
-        }
-        boolean ok;
+        offering.increment();
         try {
-            ok = enqueue(timed ? new Envelope<>(event, now, cls) : event);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            ok = false;
+            if (closed) {
+                return reject(RejectReason.CLOSED);
+            }
+            // nanoTime costs 30-45 ns here, as much as the whole handoff: under backlog only a sample
+            // of events is timed (every event when idle-ish, so light traffic is measured in full).
+            boolean timed = timeEvery || !sampling || ThreadLocalRandom.current().nextInt(SAMPLE_EVERY) == 0;
+            long now = timed ? clock.getAsLong() : 0;  // gates use it only for token buckets: timeEvery
+            for (Gate g : gates) {
+                RejectReason no = g.check(event, now);
+                if (no != null) {
+                    return reject(no);
+                }
+            }
+            if (overload != null && !overload.tryAdmit(cls)) {
+                return reject(RejectReason.OVERLOAD);
+            }
+            // Counted before the event becomes visible, so it leaves only after it entered.
+            entered.increment();
+            boolean ok;
+            try {
+                ok = enqueue(timed ? new Envelope<>(event, now, cls) : event);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                ok = false;
+            }
+            if (!ok) {
+                backedOut.increment();
+                return reject(RejectReason.FULL);
+            }
+            SharedPool pool = shared;
+            if (pool != null) {
+                pool.signal();
+            } else {
+                notEmpty.signal();  // one volatile read while every worker is busy
+            }
+            return true;
+        } finally {
+            offering.add(-1);
         }
-        if (!ok) {
-            backedOut.increment();
-            return reject(RejectReason.FULL);
-        }
-        SharedPool pool = shared;
-        if (pool != null) {
-            pool.signal();
-        } else {
-            notEmpty.signal();  // one volatile read while every worker is busy
-        }
-        return true;
     }
 
     private boolean reject(RejectReason why) {
@@ -935,7 +935,8 @@ public final class Stage<E> implements Sink<E> {
     boolean drainAndClose(long deadlineNanos) {
         boolean drained = awaitIdle(deadlineNanos);
         closed = true;
-        // An offer that passed the closed check before we set it is counted in pending: wait for it.
+        // An offer that passed the closed check before we set it may still enqueue: wait for it.
+        drained &= awaitZero(() -> offering.get() == 0, deadlineNanos);
         drained &= awaitIdle(deadlineNanos);
         synchronized (poolLock) {
             shutdown = true;  // under the lock: the control thread cannot add a worker after this
@@ -975,8 +976,8 @@ public final class Stage<E> implements Sink<E> {
     }
 
     /**
-     * Whether no admitted event is queued or running (nor any offer between its count and its
-     * outcome). Exact although the sums are not atomic: every counter only grows, and an event
+     * Whether no admitted event is queued or running (nor any offer between counting itself as
+     * entered and learning whether the queue took it). Exact although the sums are not atomic: every counter only grows, and an event
      * leaves after it entered, so reading the leaving side first gives {@code left <= entered},
      * with equality only if, when the last of them was read, nothing was pending.
      */
