@@ -89,8 +89,8 @@ public final class Stage<E> implements Sink<E> {
     private volatile int minThreads;
     private volatile int maxThreads;
 
-    // Per event, a producer writes one counter (entered) and a worker one (handled), each on a cache
-    // line of its own; the rest are derived or count rarer outcomes:
+    // Per event, producers write only their own counters (entered, offering) and a worker one
+    // (handled), each on a cache line of its own; the rest are derived or count rarer outcomes:
     //   admitted = entered - backedOut, arrivals = admitted + rejected,
     //   pending (queued or running) = entered - backedOut - handled - failed - dropped.
     private final PaddedCounter entered = new PaddedCounter();   // offers past admission, before enqueue
