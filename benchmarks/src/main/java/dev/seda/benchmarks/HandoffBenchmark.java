@@ -22,10 +22,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * full waits (each implementation its own way), so in steady state the score is the rate at which
  * events really cross from producer to consumer, not the rate of failed offers.
  *
- * <p>{@code impl}: {@code seda-queue} (BoundedMpmcQueue + Waiters, as a stage will use them),
- * {@code seda-stage} (today's {@code Stage} in a {@code SedaGraph}, which still uses an
- * ArrayBlockingQueue inside), {@code abq} (ArrayBlockingQueue, put / take + drainTo), and
- * {@code disruptor} (LMAX Disruptor 4.0.0, multi-producer, YieldingWaitStrategy).
+ * <p>{@code impl}: {@code seda-queue} (BoundedMpmcQueue + Waiters alone, the consumer draining
+ * batches of 256), {@code seda-stage} (a real {@code Stage} in a {@code SedaGraph}: the same queue and
+ * Waiters plus everything a stage does per event, one event per handler call, its own worker),
+ * {@code seda-stage-shared} (the same on a shared pool of one worker), {@code abq}
+ * (ArrayBlockingQueue, put / take + drainTo), and {@code disruptor} (LMAX Disruptor 4.0.0,
+ * multi-producer, YieldingWaitStrategy).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -36,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class HandoffBenchmark {
     private static final Object EVENT = new Object();
 
-    @Param({"seda-queue", "seda-stage", "abq", "disruptor"})
+    @Param({"seda-queue", "seda-stage", "seda-stage-shared", "abq", "disruptor"})
     public String impl;
 
     private Handoffs.Handoff handoff;

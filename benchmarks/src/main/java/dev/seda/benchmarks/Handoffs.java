@@ -7,6 +7,7 @@ import com.lmax.disruptor.YieldingWaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import com.lmax.disruptor.util.DaemonThreadFactory;
+import dev.seda.runtime.Execution;
 import dev.seda.runtime.SedaGraph;
 import dev.seda.runtime.Stage;
 import dev.seda.runtime.StageSettings;
@@ -53,7 +54,9 @@ final class Handoffs {
             case "seda-queue":
                 return new SedaQueue();
             case "seda-stage":
-                return new SedaStage();
+                return new SedaStage(false);
+            case "seda-stage-shared":
+                return new SedaStage(true);
             case "abq":
                 return new Abq();
             case "disruptor":
@@ -160,15 +163,24 @@ final class Handoffs {
         }
     }
 
-    /** The real thing: a one-stage SedaGraph (today's Stage, with BLOCK so a full queue waits). */
+    /**
+     * The real thing: a one-stage SedaGraph with BLOCK, so a full queue waits. The stage takes one
+     * event at a time (an EventHandler, batch 1) and does everything a stage does per event:
+     * admission, counters, latency sampling, pending count. Its own worker thread, or (shared) a
+     * shared pool of one worker, so that there is still one consumer.
+     */
     static final class SedaStage extends Handoff {
         private final SedaGraph graph;
         private final Stage<Object> stage;
         private long handled;  // the stage's one worker only
 
-        SedaStage() {
+        SedaStage(boolean shared) {
             SedaGraph.Builder b = SedaGraph.builder("bench");
-            stage = b.stage(StageSettings.of("sink").queue(CAPACITY).whenFull(WhenFull.BLOCK, Duration.ofSeconds(10)));
+            if (shared) {
+                b.sharedPool(1);
+            }
+            stage = b.stage(StageSettings.of("sink").queue(CAPACITY).whenFull(WhenFull.BLOCK, Duration.ofSeconds(10))
+                    .execution(shared ? Execution.SHARED : Execution.OWN_THREADS));
             b.handler(stage, e -> {
                 Blackholes.handle(e);
                 handled++;

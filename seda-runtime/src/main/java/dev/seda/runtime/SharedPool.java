@@ -1,20 +1,21 @@
 package dev.seda.runtime;
 
+import dev.seda.runtime.internal.Waiters;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * A graph's shared workers (the idea of Cassandra's SharedExecutorPool): a fixed set of threads
  * that run whichever of their stages has work, in turn, so that many stages need not each keep
  * threads of their own waiting. Each stage still caps its own concurrency at its max threads.
  *
- * <p>An idle worker parks in a list; an offer to one of the pool's stages unparks one of them.
- * A worker re-checks for work after putting itself on the list, so no wake-up is lost.
+ * <p>An idle worker waits on a {@link Waiters} (spins briefly, yields once, then parks); an offer to
+ * one of the pool's stages signals it, which costs one volatile read while every worker is busy.
+ * A worker registers before its last check for work, so no wake-up is lost.
  */
 final class SharedPool {
     private static final Logger LOG = System.getLogger(SharedPool.class.getName());
@@ -24,7 +25,8 @@ final class SharedPool {
     private final String graphName;
     private final int size;
     private final List<Stage<?>> stages = new ArrayList<>();  // fixed before start
-    private final ConcurrentLinkedQueue<Thread> idle = new ConcurrentLinkedQueue<>();
+    private final Waiters idle = new Waiters();
+    private final BooleanSupplier workOrShutdown = () -> this.shutdown || hasWork();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean shutdown;
     private static final ThreadLocal<SharedPool> CURRENT = new ThreadLocal<>();
@@ -58,10 +60,7 @@ final class SharedPool {
 
     /** There is work: wake one idle worker, if any. */
     void signal() {
-        Thread t = idle.poll();
-        if (t != null) {
-            LockSupport.unpark(t);
-        }
+        idle.signal();
     }
 
     /** Whether the calling thread is one of this pool's workers. */
@@ -71,21 +70,15 @@ final class SharedPool {
 
     private void run(int cursor) {
         CURRENT.set(this);
-        Thread me = Thread.currentThread();
         int n = stages.size();
         while (!shutdown) {
-            // Clear an interrupt a handler left behind, or parking would spin.
+            // Clear an interrupt a handler left behind, or waiting would return at once, and spin.
             Thread.interrupted();
             if (runOne(cursor++ % n)) {
                 continue;
             }
-            idle.add(me);
-            if (hasWork() || shutdown) {
-                idle.remove(me);
-                continue;
-            }
-            LockSupport.parkNanos(this, PARK_NANOS);
-            idle.remove(me);
+            // Nothing runnable anywhere: we ran until there was nothing left, so we may wait.
+            idle.await(workOrShutdown, Stage.SPINS, Stage.YIELDS, PARK_NANOS);
         }
     }
 
@@ -112,9 +105,7 @@ final class SharedPool {
     /** Ends the workers once the stages drained; past the deadline, interrupts what still runs. */
     void stop(long deadlineNanos) {
         shutdown = true;
-        for (Thread t : threads) {
-            LockSupport.unpark(t);
-        }
+        idle.signalAll();
         for (Thread t : threads) {
             try {
                 t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));

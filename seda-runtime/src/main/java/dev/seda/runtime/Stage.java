@@ -1,5 +1,8 @@
 package dev.seda.runtime;
 
+import dev.seda.runtime.internal.BoundedMpmcQueue;
+import dev.seda.runtime.internal.PaddedCounter;
+import dev.seda.runtime.internal.Waiters;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -12,15 +15,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -34,6 +37,12 @@ import java.util.function.LongSupplier;
  * <p>Accounting: every offer is an arrival, and ends up admitted or rejected (by a {@link RejectReason}
  * decided at offer time). Every admitted event is, once the stage drained, handled, failed or dropped
  * (expired, or evicted by {@link WhenFull#DROP_OLDEST}).
+ *
+ * <p>Latencies (queueing delay, service and response time) are measured for every event, except
+ * while the stage is backlogged (a worker took {@value #BUSY_STREAK} events in a row without finding
+ * the queue empty): then for one event in {@value #SAMPLE_EVERY}, chosen at random, because reading
+ * the clock costs as much as the handoff itself. Stages with a queue-age deadline, a token bucket or
+ * the overload controller time every event.
  */
 public final class Stage<E> implements Sink<E> {
     private static final Logger LOG = System.getLogger(Stage.class.getName());
@@ -41,10 +50,29 @@ public final class Stage<E> implements Sink<E> {
     private static final long RECENT_REJECTION_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int DECISIONS_KEPT = 32;
     private static final RejectReason[] REASONS = RejectReason.values();
+    // Waiting for an event (workers) or for room (BLOCK producers): check this often with
+    // Thread.onSpinWait, yield once, then park. Short, because on a machine with few cores a spinning
+    // thread holds the core that the thread it waits for needs (see BENCHMARKS.md).
+    static final int SPINS = 16;
+    static final int YIELDS = 1;
+    // An idle worker without a thread-pool controller wakes this often; shutdown signals it anyway.
+    private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    // Latency sampling under backlog: a worker that took this many events without finding its queue
+    // empty turns sampling on, and one that finds it empty turns it off. While it is on, one event in
+    // SAMPLE_EVERY (at random) is timed; the others carry no timestamp and no wrapper.
+    static final int BUSY_STREAK = 64;
+    static final int SAMPLE_EVERY = 8;
 
     private final String graphName;
     private final LongSupplier clock = System::nanoTime;
-    private final BlockingQueue<Envelope<E>> queue;
+    // The hot path: a lock-free array queue; waiting is in the two Waiters (see their javadoc for the
+    // protocol: change the queue, then signal; a waiter registers before its last check).
+    // Holds an Envelope for a timed event (request classes above 0 imply timeEvery), else the bare event.
+    private final BoundedMpmcQueue<Object> queue;
+    private final Waiters notEmpty = new Waiters();  // own threads' idle workers
+    private final Waiters notFull = new Waiters();   // producers waiting under WhenFull.BLOCK
+    private final BooleanSupplier workOrShutdown = this::workOrShutdown;
+    private final BooleanSupplier hasRoom = this::hasRoom;
     private volatile StageSettings settings;  // the current settings: run-time changes replace it
 
     private EventHandler<E> handler;
@@ -61,11 +89,18 @@ public final class Stage<E> implements Sink<E> {
     private volatile int minThreads;
     private volatile int maxThreads;
 
-    private final LongAdder arrivals = new LongAdder();
-    private final LongAdder admitted = new LongAdder();
+    // Per event, producers write only their own counters (entered, offering) and a worker one
+    // (handled), each on a cache line of its own; the rest are derived or count rarer outcomes:
+    //   admitted = entered - backedOut, arrivals = admitted + rejected,
+    //   pending (queued or running) = entered - backedOut - handled - failed - dropped.
+    private final PaddedCounter entered = new PaddedCounter();   // offers past admission, before enqueue
+    // Offers between their "closed?" check and their outcome; lets close() wait for stragglers. Kept
+    // apart from entered, so that an offer turned away after close never looks pending, even briefly.
+    private final PaddedCounter offering = new PaddedCounter();
+    private final PaddedCounter handled = new PaddedCounter();
+    private final LongAdder backedOut = new LongAdder();  // entered, then rejected as FULL
     private final LongAdder rejected = new LongAdder();
     private final LongAdder dropped = new LongAdder();
-    private final LongAdder handled = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder[] byReason = new LongAdder[REASONS.length];
     private volatile long lastRejection = System.nanoTime() - 2 * RECENT_REJECTION_NANOS;
@@ -76,10 +111,6 @@ public final class Stage<E> implements Sink<E> {
     private final ArrayDeque<ControllerDecision> decisions = new ArrayDeque<>();  // guarded by itself
     private final LongAdder decisionCount = new LongAdder();
 
-    // Admitted events not yet handled, failed or dropped: 0 means empty queue and no handler running.
-    private final AtomicLong pending = new AtomicLong();
-    // Offers between their "closed?" check and their outcome; lets close() wait for stragglers.
-    private final AtomicInteger offersInProgress = new AtomicInteger();
     private volatile boolean closed;
     private volatile boolean shutdown;
 
@@ -97,6 +128,12 @@ public final class Stage<E> implements Sink<E> {
 
     private record Envelope<E>(E event, long enqueued, int requestClass) {}
 
+    // Whether every event must carry its enqueue time: a queue-age deadline, the overload
+    // controller and token buckets need it for each event, not a sample.
+    private final boolean timeEvery;
+    // Set while the stage is backlogged (see BUSY_STREAK); written only when it changes.
+    private volatile boolean sampling;
+
     /** One compiled admission check: null to admit, else the reason. */
     private interface Gate {
         RejectReason check(Object event, long now);
@@ -105,7 +142,7 @@ public final class Stage<E> implements Sink<E> {
     Stage(String graphName, StageSettings settings) {
         this.graphName = graphName;
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.queue = new BoundedMpmcQueue<>(settings.queueCapacity());
         this.minThreads = settings.minThreads();
         this.maxThreads = settings.maxThreads();
         for (int i = 0; i < byReason.length; i++) {
@@ -138,6 +175,7 @@ public final class Stage<E> implements Sink<E> {
                 ? new BatchController(settings.minBatch(), settings.maxBatch(), settings.batchControl(), clock) : null;
         this.poolControl = settings.threadControl().enabled()
                 ? new ThreadPoolController(settings.threadControl(), clock) : null;
+        this.timeEvery = maxQueueAgeNanos > 0 || overload != null || firstBucket != null;
     }
 
     public String name() {
@@ -186,13 +224,15 @@ public final class Stage<E> implements Sink<E> {
     }
 
     private boolean admit(E event, int cls) {
-        arrivals.increment();
-        offersInProgress.incrementAndGet();
+        offering.increment();
         try {
             if (closed) {
                 return reject(RejectReason.CLOSED);
             }
-            long now = clock.getAsLong();
+            // nanoTime costs 30-45 ns here, as much as the whole handoff: under backlog only a sample
+            // of events is timed (every event when idle-ish, so light traffic is measured in full).
+            boolean timed = timeEvery || !sampling || ThreadLocalRandom.current().nextInt(SAMPLE_EVERY) == 0;
+            long now = timed ? clock.getAsLong() : 0;  // gates use it only for token buckets: timeEvery
             for (Gate g : gates) {
                 RejectReason no = g.check(event, now);
                 if (no != null) {
@@ -202,27 +242,28 @@ public final class Stage<E> implements Sink<E> {
             if (overload != null && !overload.tryAdmit(cls)) {
                 return reject(RejectReason.OVERLOAD);
             }
-            // Counted before the event becomes visible, so a worker can never make pending negative.
-            pending.incrementAndGet();
+            // Counted before the event becomes visible, so it leaves only after it entered.
+            entered.increment();
             boolean ok;
             try {
-                ok = enqueue(new Envelope<>(event, now, cls));
+                ok = enqueue(timed ? new Envelope<>(event, now, cls) : event);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 ok = false;
             }
             if (!ok) {
-                pending.decrementAndGet();
+                backedOut.increment();
                 return reject(RejectReason.FULL);
             }
-            admitted.increment();
             SharedPool pool = shared;
             if (pool != null) {
                 pool.signal();
+            } else {
+                notEmpty.signal();  // one volatile read while every worker is busy
             }
             return true;
         } finally {
-            offersInProgress.decrementAndGet();
+            offering.add(-1);
         }
     }
 
@@ -233,16 +274,19 @@ public final class Stage<E> implements Sink<E> {
         return false;
     }
 
-    private boolean enqueue(Envelope<E> envelope) throws InterruptedException {
+    private boolean enqueue(Object envelope) throws InterruptedException {
         switch (settings.whenFull()) {
             case REJECT:
                 return queue.offer(envelope);
             case BLOCK:
+                if (queue.offer(envelope)) {
+                    return true;
+                }
                 SharedPool pool = shared;
                 if (pool != null && pool.isWorker()) {
                     return offerHelping(envelope);
                 }
-                return queue.offer(envelope, settings.blockTimeout().toNanos(), TimeUnit.NANOSECONDS);
+                return offerWaiting(envelope);
             case DROP_OLDEST:
                 while (!queue.offer(envelope)) {
                     if (queue.poll() != null) {
@@ -255,12 +299,40 @@ public final class Stage<E> implements Sink<E> {
         }
     }
 
+    // Waiters' ready checks: volatile reads of the queue's indices (and of shutdown).
+    private boolean workOrShutdown() {
+        return shutdown || !queue.isEmpty();
+    }
+
+    private boolean hasRoom() {
+        return !queue.isFull();
+    }
+
+    /** BLOCK, queue full: park on notFull (whoever takes events signals it) until room or the timeout. */
+    private boolean offerWaiting(Object envelope) throws InterruptedException {
+        long deadline = clock.getAsLong() + settings.blockTimeout().toNanos();
+        while (true) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            long left = deadline - clock.getAsLong();
+            if (left <= 0) {
+                return false;
+            }
+            notFull.await(hasRoom, SPINS, YIELDS, left);
+            // Another producer may have taken the room we were woken for: then wait again.
+            if (queue.offer(envelope)) {
+                return true;
+            }
+        }
+    }
+
     /**
      * BLOCK from a worker of the pool this stage runs on: instead of sleeping while the queue is
      * full, the worker runs this stage's events itself. Sleeping could deadlock the pool: with
      * every worker blocked upstream, no worker would be left to make room here.
      */
-    private boolean offerHelping(Envelope<E> envelope) throws InterruptedException {
+    private boolean offerHelping(Object envelope) throws InterruptedException {
         long deadline = clock.getAsLong() + settings.blockTimeout().toNanos();
         while (!queue.offer(envelope)) {
             if (clock.getAsLong() - deadline >= 0) {
@@ -277,9 +349,8 @@ public final class Stage<E> implements Sink<E> {
     }
 
     private void discard(RejectReason why) {
-        dropped.increment();
         byReason[why.ordinal()].increment();
-        pending.decrementAndGet();
+        dropped.increment();  // counted last: this is when the event stops being pending
     }
 
     public int queueLength() {
@@ -306,8 +377,16 @@ public final class Stage<E> implements Sink<E> {
         synchronized (decisions) {
             recent = List.copyOf(decisions);
         }
-        return new StageMetrics(name(), arrivals.sum(), admitted.sum(), rejected.sum(), dropped.sum(),
-                handled.sum(), failed.sum(), queue.size(), threads(),
+        // Outcomes first, then what led to them: a snapshot taken while events flow never shows more
+        // handled than admitted.
+        long handledNow = handled.get();
+        long failedNow = failed.sum();
+        long droppedNow = dropped.sum();
+        long rejectedNow = rejected.sum();
+        long backedOutNow = backedOut.sum();
+        long admittedNow = entered.get() - backedOutNow;
+        return new StageMetrics(name(), admittedNow + rejectedNow, admittedNow, rejectedNow, droppedNow,
+                handledNow, failedNow, queue.size(), threads(),
                 Collections.unmodifiableMap(reasons), queueingDelay.summary(), serviceTime.summary(),
                 responseTime.summary(), minThreads, maxThreads, batchTarget(), rate, overloaded(),
                 decisionCount.sum(), recent);
@@ -554,6 +633,9 @@ public final class Stage<E> implements Sink<E> {
 
     private void runWorker() {
         boolean retired = false;
+        List<Object> taken = new ArrayList<>();
+        Consumer<Object> take = taken::add;
+        int streak = 0;  // events taken since the queue was last found empty
         try {
             while (!shutdown) {
                 int was = tryRetire(maxThreads);
@@ -562,29 +644,85 @@ public final class Stage<E> implements Sink<E> {
                     decide("threads", "retire", was, was - 1, "above max threads " + maxThreads);
                     return;
                 }
-                ThreadPoolController pc = poolControl;
-                long idleNanos = pc != null ? settings.threadControl().idleTimeout().toNanos() : TimeUnit.SECONDS.toNanos(1);
-                Envelope<E> first;
-                try {
-                    first = queue.poll(idleNanos, TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    continue;  // stop() interrupts to end us; the loop condition decides
-                }
-                if (first == null) {
-                    int before = pc != null ? tryRetire(minThreads) : 0;
-                    if (before > 0) {
-                        retired = true;
-                        decide("threads", "retire", before, before - 1, "idle for "
-                                + settings.threadControl().idleTimeout().toMillis() + " ms");
-                        return;
+                int n = takeAndProcess(taken, take);
+                if (n > 0) {
+                    if (streak < BUSY_STREAK && (streak += n) >= BUSY_STREAK && !sampling) {
+                        sampling = true;
                     }
                     continue;
                 }
-                process(first);
+                streak = 0;
+                if (sampling) {
+                    sampling = false;
+                }
+                // Nothing queued. Waiters' protocol: we took until empty, so we may wait now.
+                ThreadPoolController pc = poolControl;
+                long idleNanos = pc != null ? settings.threadControl().idleTimeout().toNanos() : IDLE_NANOS;
+                if (notEmpty.await(workOrShutdown, SPINS, YIELDS, idleNanos)) {
+                    continue;
+                }
+                if (Thread.interrupted()) {
+                    continue;  // stop() interrupts after setting shutdown; else a handler left it set
+                }
+                int before = pc != null ? tryRetire(minThreads) : 0;
+                if (before > 0) {
+                    retired = true;
+                    decide("threads", "retire", before, before - 1, "idle for "
+                            + settings.threadControl().idleTimeout().toMillis() + " ms");
+                    return;
+                }
             }
         } finally {
             if (!retired) {
                 liveWorkers.decrementAndGet();
+            }
+        }
+    }
+
+    /**
+     * Takes one event, or for a batch handler up to the batch target, and handles it; signals
+     * producers waiting for room first.
+     *
+     * @return how many events were taken, 0 if nothing was queued
+     */
+    private int takeAndProcess(List<Object> taken, Consumer<Object> take) {
+        if (batchHandler == null) {
+            Object e = queue.poll();
+            if (e == null) {
+                return 0;
+            }
+            notFull.signal();
+            wakeHelper();
+            handleOne(e);
+            return 1;
+        }
+        // Never waits to fill a batch: as many as are queued, up to the target.
+        int n = queue.drain(take, batchTarget());
+        if (n == 0) {
+            return 0;
+        }
+        notFull.signal(n);
+        wakeHelper();
+        try {
+            handleBatch(taken);
+        } finally {
+            taken.clear();
+        }
+        return n;
+    }
+
+    /** On the shared pool: more work here, so let an idle worker take it in parallel. */
+    private void wakeHelper() {
+        SharedPool pool = shared;
+        if (pool != null) {
+            int backlog = queue.size();
+            if (backlog > 0) {
+                pool.signal();
+            }
+            // Shared workers keep no streak of their own: the backlog left behind stands in for it.
+            boolean busy = backlog >= BUSY_STREAK;
+            if (busy != sampling) {
+                sampling = busy;
             }
         }
     }
@@ -621,15 +759,11 @@ public final class Stage<E> implements Sink<E> {
             }
         }
         try {
-            Envelope<E> first = queue.poll();
-            if (first == null) {
-                return false;
+            if (batchHandler == null) {
+                return takeAndProcess(null, null) > 0;
             }
-            if (!queue.isEmpty()) {
-                shared.signal();  // more work here: let an idle worker take it in parallel
-            }
-            process(first);
-            return true;
+            List<Object> taken = new ArrayList<>();
+            return takeAndProcess(taken, taken::add) > 0;
         } finally {
             running.decrementAndGet();
         }
@@ -638,18 +772,6 @@ public final class Stage<E> implements Sink<E> {
     /** Whether a shared-pool worker could run something of this stage now. */
     boolean hasRunnableWork() {
         return !queue.isEmpty() && running.get() < maxThreads;
-    }
-
-    private void process(Envelope<E> first) {
-        if (batchHandler == null) {
-            handleOne(first);
-            return;
-        }
-        List<Envelope<E>> taken = new ArrayList<>(batchTarget());
-        taken.add(first);
-        // Never waits to fill a batch: as many as are queued, up to the target.
-        queue.drainTo(taken, batchTarget() - 1);
-        handleBatch(taken);
     }
 
     private boolean expired(Envelope<E> e, long now) {
@@ -664,33 +786,70 @@ public final class Stage<E> implements Sink<E> {
         return false;
     }
 
-    private void handleOne(Envelope<E> e) {
+    @SuppressWarnings("unchecked")
+    private void handleOne(Object item) {
+        if (!(item instanceof Envelope)) {
+            handleUntimed((E) item);
+            return;
+        }
+        Envelope<E> e = (Envelope<E>) item;
         long start = clock.getAsLong();
         if (expired(e, start)) {
             return;
         }
         queueingDelay.record(start - e.enqueued());
+        Throwable failure = null;
         try {
             handler.handle(e.event());
-            handled.increment();
         } catch (Throwable t) {  // a failing handler must never end its worker
-            onFailure(1, t);
-        } finally {
+            failure = t;
+        }
+        try {
             long end = clock.getAsLong();
             serviceTime.record(end - start);
             responseTime.record(end - e.enqueued());
             if (overload != null) {
                 recordDrafts(overload.record(e.requestClass(), end - e.enqueued()));
             }
-            pending.decrementAndGet();
+        } finally {
+            finish(1, failure);
         }
     }
 
-    private void handleBatch(List<Envelope<E>> taken) {
+    /** An event that was not sampled (see {@link #sampling}): handled without reading the clock. */
+    private void handleUntimed(E event) {
+        Throwable failure = null;
+        try {
+            handler.handle(event);
+        } catch (Throwable t) {
+            failure = t;
+        }
+        finish(1, failure);
+    }
+
+    /**
+     * Counts events as handled or failed: the moment they stop being pending, so it comes after
+     * everything else done for them (latencies, controllers), and stop() finds them complete.
+     */
+    private void finish(int events, Throwable failure) {
+        if (failure == null) {
+            handled.add(events);
+        } else {
+            onFailure(events, failure);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void handleBatch(List<Object> taken) {
         long start = clock.getAsLong();
         List<E> batch = new ArrayList<>(taken.size());
         List<Envelope<E>> live = new ArrayList<>(taken.size());
-        for (Envelope<E> e : taken) {
+        for (Object item : taken) {
+            if (!(item instanceof Envelope)) {
+                batch.add((E) item);
+                continue;
+            }
+            Envelope<E> e = (Envelope<E>) item;
             if (!expired(e, start)) {
                 queueingDelay.record(start - e.enqueued());
                 batch.add(e.event());
@@ -701,12 +860,13 @@ public final class Stage<E> implements Sink<E> {
         if (n == 0) {
             return;
         }
+        Throwable failure = null;
         try {
             batchHandler.handle(batch);
-            handled.add(n);
         } catch (Throwable t) {
-            onFailure(n, t);
-        } finally {
+            failure = t;
+        }
+        try {
             long end = clock.getAsLong();
             serviceTime.record(end - start);
             for (Envelope<E> e : live) {
@@ -721,7 +881,8 @@ public final class Stage<E> implements Sink<E> {
                     decide("batch", c.action(), c.from(), c.to(), c.reason());
                 }
             }
-            pending.addAndGet(-n);
+        } finally {
+            finish(n, failure);
         }
     }
 
@@ -746,7 +907,6 @@ public final class Stage<E> implements Sink<E> {
     }
 
     private void onFailure(int events, Throwable t) {
-        failed.add(events);
         // Rate-limited so a handler failing on every event cannot flood the log; always counted.
         long now = System.nanoTime();
         long last = lastFailureLog.get();
@@ -757,11 +917,12 @@ public final class Stage<E> implements Sink<E> {
         } else {
             unloggedFailures.incrementAndGet();
         }
+        failed.add(events);  // last: this is when the events stop being pending
     }
 
     /** Waits until no admitted event is queued or running. */
     boolean awaitIdle(long deadlineNanos) {
-        return awaitZero(() -> pending.get() == 0, deadlineNanos);
+        return awaitZero(this::idle, deadlineNanos);
     }
 
     /**
@@ -775,11 +936,12 @@ public final class Stage<E> implements Sink<E> {
         boolean drained = awaitIdle(deadlineNanos);
         closed = true;
         // An offer that passed the closed check before we set it may still enqueue: wait for it.
-        drained &= awaitZero(() -> offersInProgress.get() == 0, deadlineNanos);
+        drained &= awaitZero(() -> offering.get() == 0, deadlineNanos);
         drained &= awaitIdle(deadlineNanos);
         synchronized (poolLock) {
             shutdown = true;  // under the lock: the control thread cannot add a worker after this
         }
+        notEmpty.signalAll();  // parked workers see shutdown
         for (Thread t : workers) {
             t.interrupt();
         }
@@ -804,7 +966,24 @@ public final class Stage<E> implements Sink<E> {
 
     /** Admitted events not yet handled: queued plus running. */
     long pendingEvents() {
-        return pending.get();
+        long out = left();
+        return entered.get() - out;
+    }
+
+    /** Events that entered and are done with: backed out, handled, failed or dropped. */
+    private long left() {
+        return backedOut.sum() + handled.get() + failed.sum() + dropped.sum();
+    }
+
+    /**
+     * Whether no admitted event is queued or running (nor any offer between counting itself as
+     * entered and learning whether the queue took it). Exact although the sums are not atomic: every counter only grows, and an event
+     * leaves after it entered, so reading the leaving side first gives {@code left <= entered},
+     * with equality only if, when the last of them was read, nothing was pending.
+     */
+    private boolean idle() {
+        long out = left();
+        return entered.get() == out;
     }
 
     /** Closes without draining, for a graph that never started. */

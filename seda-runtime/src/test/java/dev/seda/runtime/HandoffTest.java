@@ -1,0 +1,211 @@
+package dev.seda.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The lock-free handoff inside a stage: waiting, closing and accounting under concurrency. */
+@Timeout(30)
+class HandoffTest {
+
+    @SuppressWarnings("unchecked")
+    private static Stage<Integer> only(SedaGraph g) {
+        return (Stage<Integer>) g.stages().get(0);
+    }
+
+    private static List<Thread> threadsNamed(String prefix) {
+        List<Thread> out = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(prefix)) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Execution.class, names = {"OWN_THREADS", "SHARED"})
+    void idleWorkersParkInsteadOfSpinning(Execution how) throws Exception {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        SedaGraph.Builder b = SedaGraph.builder("idle-" + how).sharedPool(2);
+        Stage<Integer> s = b.stage(StageSettings.of("s").threads(3, 3).execution(how));
+        AtomicLong handled = new AtomicLong();
+        b.handler(s, e -> handled.incrementAndGet());
+        try (SedaGraph g = b.build()) {
+            g.start();
+            for (int i = 0; i < 1000; i++) {
+                assertTrue(s.offer(i));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (handled.get() < 1000 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertEquals(1000, handled.get());
+            Thread.sleep(100);  // past any spinning and yielding
+            List<Thread> workers = threadsNamed("seda-idle-" + how + "-");
+            workers.removeIf(t -> t.getName().endsWith("-control"));
+            assertTrue(workers.size() >= 2, workers.toString());
+            long before = 0;
+            for (Thread t : workers) {
+                before += mx.getThreadCpuTime(t.getId());
+            }
+            Thread.sleep(500);
+            long after = 0;
+            for (Thread t : workers) {
+                // CPU time, not the thread's state: an idle worker wakes now and then (the shared
+                // pool's safety net every 100 ms, an own worker's idle timeout) and is briefly runnable.
+                after += mx.getThreadCpuTime(t.getId());
+            }
+            long cpuMillis = TimeUnit.NANOSECONDS.toMillis(after - before);
+            assertTrue(cpuMillis < 50, workers.size() + " idle workers used " + cpuMillis + " ms of CPU in 500 ms");
+            assertTrue(g.stop(Duration.ofSeconds(5)));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Execution.class, names = {"OWN_THREADS", "SHARED"})
+    void everyOfferIsAccountedForWhenStopRacesProducers(Execution how) throws Exception {
+        for (int round = 0; round < 5; round++) {
+            SedaGraph.Builder b = SedaGraph.builder("race").sharedPool(2);
+            Stage<Integer> s = b.stage(StageSettings.of("s").queue(64).threads(2, 2).execution(how));
+            AtomicLong handled = new AtomicLong();
+            b.handler(s, e -> handled.incrementAndGet());
+            SedaGraph g = b.build();
+            g.start();
+            AtomicBoolean go = new AtomicBoolean(true);
+            AtomicLong accepted = new AtomicLong();
+            AtomicLong refused = new AtomicLong();
+            List<Thread> producers = new ArrayList<>();
+            CountDownLatch started = new CountDownLatch(3);
+            for (int p = 0; p < 3; p++) {
+                Thread t = new Thread(() -> {
+                    started.countDown();
+                    int i = 0;
+                    while (go.get()) {
+                        if (s.offer(i++)) {
+                            accepted.incrementAndGet();
+                        } else {
+                            refused.incrementAndGet();
+                        }
+                    }
+                });
+                producers.add(t);
+                t.start();
+            }
+            started.await();
+            Thread.sleep(20);
+            assertTrue(g.stop(Duration.ofSeconds(10)), "every admitted event handled");
+            go.set(false);
+            for (Thread t : producers) {
+                t.join();
+            }
+            StageMetrics m = s.metrics();
+            assertEquals(accepted.get(), m.admitted(), m.toString());
+            assertEquals(accepted.get(), handled.get(), m.toString());
+            assertEquals(m.admitted(), m.handled(), m.toString());
+            assertEquals(refused.get(), m.rejected(), m.toString());
+            assertEquals(accepted.get() + refused.get(), m.arrivals(), m.toString());
+            long atOffer = m.rejectedBy().entrySet().stream().filter(r -> r.getKey().atOffer())
+                    .mapToLong(r -> r.getValue()).sum();
+            assertEquals(m.rejected(), atOffer, m.toString());
+            assertEquals(0, m.queueLength());
+        }
+    }
+
+    @Test
+    void blockedProducersAllGetThroughAsRoomAppears() throws Exception {
+        SedaGraph.Builder b = SedaGraph.builder("block");
+        Stage<Integer> s = b.stage(StageSettings.of("s").queue(4).whenFull(WhenFull.BLOCK, Duration.ofSeconds(10)));
+        AtomicLong handled = new AtomicLong();
+        b.handler(s, e -> {
+            handled.incrementAndGet();
+            if (e % 100 == 0) {
+                Thread.sleep(1);  // the queue stays full most of the time
+            }
+        });
+        try (SedaGraph g = b.build()) {
+            g.start();
+            List<Thread> producers = new ArrayList<>();
+            AtomicLong refused = new AtomicLong();
+            for (int p = 0; p < 3; p++) {
+                Thread t = new Thread(() -> {
+                    for (int i = 0; i < 5000; i++) {
+                        if (!s.offer(i)) {
+                            refused.incrementAndGet();
+                        }
+                    }
+                });
+                producers.add(t);
+                t.start();
+            }
+            for (Thread t : producers) {
+                t.join();
+            }
+            assertTrue(g.stop(Duration.ofSeconds(10)));
+            assertEquals(0, refused.get());
+            assertEquals(15_000, handled.get());
+            assertEquals(15_000, s.metrics().handled());
+        }
+    }
+
+    @Test
+    void latenciesAreSampledUnderBacklogAndInFullOtherwise() throws Exception {
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        SedaGraph.Builder b = SedaGraph.builder("sample");
+        Stage<Integer> s = b.stage(StageSettings.of("s").queue(100_000));
+        b.handler(s, e -> {
+            if (e == -1) {
+                holding.countDown();
+                release.await();
+            }
+        });
+        try (SedaGraph g = b.build()) {
+            // Before the start nothing is backlogged yet: all 200 are timed. The worker then takes
+            // them in a row (sampling on) and stops on -1 with the queue still not empty.
+            for (int i = 0; i < 200; i++) {
+                assertTrue(s.offer(i));
+            }
+            assertTrue(s.offer(-1));
+            assertTrue(s.offer(0));
+            g.start();
+            assertTrue(holding.await(5, TimeUnit.SECONDS));
+            for (int i = 0; i < 4000; i++) {  // under backlog: about one in SAMPLE_EVERY is timed
+                assertTrue(s.offer(i));
+            }
+            release.countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (s.metrics().handled() < 4202 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            Thread.sleep(10);
+            // The queue was found empty: every event is timed again.
+            for (int i = 0; i < 5; i++) {
+                assertTrue(s.offer(i));
+                Thread.sleep(2);
+            }
+            assertTrue(g.stop(Duration.ofSeconds(5)));
+            StageMetrics m = s.metrics();
+            assertEquals(4207, m.handled());
+            long timed = m.serviceTime().samples();
+            long expected = 202 + 4000 / Stage.SAMPLE_EVERY + 5;
+            assertTrue(timed > expected / 2 && timed < expected * 2 && timed < Reservoir.CAPACITY,
+                    "timed " + timed + " of 4207 events, expected about " + expected);
+            assertEquals(timed, m.queueingDelay().samples());
+            assertEquals(timed, m.responseTime().samples());
+        }
+    }
+}
