@@ -99,9 +99,15 @@ final class CodeGenerator {
         emitter.addMethod(constructor.build());
         for (String targetName : stage.targets()) {
             StageSpec target = graph.stage(targetName);
-            emitter.addMethod(target.fileCompletions() ? fileRequestsMethod(target)
-                    : target.tcpClient() ? connectorMethod(target)
-                    : emitMethod(target));
+            if (target.fileCompletions()) {
+                emitter.addMethod(ioAccessor(target, fileRequests(target), "File requests whose completions",
+                        "readAll(path, context)"));
+            } else if (target.tcpClient()) {
+                emitter.addMethod(ioAccessor(target, TCP_CONNECTOR, "Outgoing connections whose replies",
+                        "connect(host, port)"));
+            } else {
+                emitter.addMethod(emitMethod(target));
+            }
         }
         return emitter.build();
     }
@@ -112,24 +118,13 @@ final class CodeGenerator {
                 .get(0));
     }
 
-    private static MethodSpec connectorMethod(StageSpec target) {
+    /** For a target fed by an I/O stage: the handle that makes requests to it, e.g. {@code read()}. */
+    private static MethodSpec ioAccessor(StageSpec target, TypeName type, String what, String example) {
         String name = target.node().name();
         return MethodSpec.methodBuilder(name)
-                .addJavadoc("Outgoing connections whose replies go to stage {@code $L}, e.g. {@code $L().connect(host,"
-                        + " port)}.\n", name, name)
+                .addJavadoc("$L go to stage {@code $L}, e.g. {@code $L().$L}.\n", what, name, name, example)
                 .addModifiers(Modifier.PUBLIC)
-                .returns(TCP_CONNECTOR)
-                .addStatement("return $N", name)
-                .build();
-    }
-
-    private static MethodSpec fileRequestsMethod(StageSpec target) {
-        String name = target.node().name();
-        return MethodSpec.methodBuilder(name)
-                .addJavadoc("File requests whose completions go to stage {@code $L}, e.g. {@code $L().readAll(path, "
-                        + "context)}.\n", name, name)
-                .addModifiers(Modifier.PUBLIC)
-                .returns(fileRequests(target))
+                .returns(type)
                 .addStatement("return $N", name)
                 .build();
     }
