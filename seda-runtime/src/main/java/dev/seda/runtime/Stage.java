@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -62,6 +63,10 @@ public final class Stage<E> implements Sink<E> {
     // SAMPLE_EVERY (at random) is timed; the others carry no timestamp and no wrapper.
     static final int BUSY_STREAK = 64;
     static final int SAMPLE_EVERY = 8;
+    // A single-threaded stage's worker (own thread, EventHandler, not DROP_OLDEST) claims up to this
+    // many events with one CAS and handles them one by one; each stays counted in the queue's length
+    // and against its capacity until its handler call starts, exactly like an event still queued.
+    static final int RUN = 32;
 
     private final String graphName;
     private final LongSupplier clock = System::nanoTime;
@@ -635,6 +640,7 @@ public final class Stage<E> implements Sink<E> {
         boolean retired = false;
         List<Object> taken = new ArrayList<>();
         Consumer<Object> take = taken::add;
+        Object[] run = new Object[RUN];
         int streak = 0;  // events taken since the queue was last found empty
         try {
             while (!shutdown) {
@@ -644,7 +650,7 @@ public final class Stage<E> implements Sink<E> {
                     decide("threads", "retire", was, was - 1, "above max threads " + maxThreads);
                     return;
                 }
-                int n = takeAndProcess(taken, take);
+                int n = takeAndProcess(taken, take, run);
                 if (n > 0) {
                     if (streak < BUSY_STREAK && (streak += n) >= BUSY_STREAK && !sampling) {
                         sampling = true;
@@ -685,8 +691,11 @@ public final class Stage<E> implements Sink<E> {
      *
      * @return how many events were taken, 0 if nothing was queued
      */
-    private int takeAndProcess(List<Object> taken, Consumer<Object> take) {
+    private int takeAndProcess(List<Object> taken, Consumer<Object> take, Object[] run) {
         if (batchHandler == null) {
+            if (run != null && maxThreads == 1 && settings.whenFull() != WhenFull.DROP_OLDEST) {
+                return claimAndProcess(run);
+            }
             Object e = queue.poll();
             if (e == null) {
                 return 0;
@@ -707,6 +716,44 @@ public final class Stage<E> implements Sink<E> {
             handleBatch(taken);
         } finally {
             taken.clear();
+        }
+        return n;
+    }
+
+    /**
+     * Claims a run of events and handles them in order. Only for a stage with one worker: with more,
+     * a run held by one would leave the others idle. Not under DROP_OLDEST: a producer evicts only
+     * from the queue, so claimed events would make it wait instead of evicting. Each claimed event
+     * is released (stops counting as queued, frees its place) just before its handler call, the
+     * moment poll() would have taken it.
+     */
+    private int claimAndProcess(Object[] run) {
+        int n = queue.claim(run, RUN);
+        int i = 0;
+        try {
+            while (i < n) {
+                if (shutdown) {
+                    // Stopped past its deadline: like events still in the queue, the rest stay
+                    // unhandled, pending and counted in the queue's length (never released).
+                    Arrays.fill(run, i, n, null);
+                    return n;
+                }
+                Object e = run[i];
+                run[i++] = null;
+                queue.release(1);
+                notFull.signal();
+                handleOne(e);
+            }
+        } finally {
+            if (i < n && run[i] != null) {
+                // Only if the bookkeeping around a handler threw: the rest must not hold capacity
+                // or stay pending for ever. They are counted as failed.
+                int rest = n - i;
+                Arrays.fill(run, i, n, null);
+                queue.release(rest);
+                notFull.signal(rest);
+                failed.add(rest);
+            }
         }
         return n;
     }
@@ -760,10 +807,10 @@ public final class Stage<E> implements Sink<E> {
         }
         try {
             if (batchHandler == null) {
-                return takeAndProcess(null, null) > 0;
+                return takeAndProcess(null, null, null) > 0;
             }
             List<Object> taken = new ArrayList<>();
-            return takeAndProcess(taken, taken::add) > 0;
+            return takeAndProcess(taken, taken::add, null) > 0;
         } finally {
             running.decrementAndGet();
         }

@@ -74,6 +74,30 @@ class StageTest {
     }
 
     @Test
+    void eventsTheWorkerTookAsARunStillCountAsQueuedUntilTheirTurn() throws Exception {
+        // Queued before start, so the single worker takes all of them in one run, then holds on the
+        // first: the other seven still count against the capacity and in the queue's length.
+        Gate gate = new Gate();
+        try (SedaGraph g = single(StageSettings.of("s").queue(8), gate)) {
+            Stage<Integer> s = only(g);
+            for (int i = 1; i <= 8; i++) {
+                assertTrue(s.offer(i));
+            }
+            g.start();
+            assertTrue(gate.holding.await(5, TimeUnit.SECONDS));
+            assertEquals(7, s.queueLength());
+            assertTrue(s.offer(9), "room for exactly the one event the handler holds");
+            assertFalse(s.offer(10));
+            assertEquals(8, s.queueLength());
+            assertEquals(new StageMetrics("s", 10, 9, 1, 0, 0, 0, 8, 1), s.metrics().counters());
+            gate.release.countDown();
+            assertTrue(g.stop(Duration.ofSeconds(5)));
+            assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9), gate.seen);
+            assertEquals(0, s.queueLength());
+        }
+    }
+
+    @Test
     void blockWaitsThenRejects() throws Exception {
         Gate gate = new Gate();
         try (SedaGraph g = single(StageSettings.of("s").queue(1).whenFull(WhenFull.BLOCK, Duration.ofMillis(200)), gate)) {

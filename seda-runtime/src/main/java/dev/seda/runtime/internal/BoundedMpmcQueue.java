@@ -84,6 +84,27 @@ abstract class BmqPad3 extends BmqConsumerFields {
     }
 }
 
+abstract class BmqReleasedFields extends BmqPad3 {
+    /**
+     * Positions whose elements count no longer against the capacity: {@code poll} and {@code drain}
+     * release what they remove at once, {@link BoundedMpmcQueue#claim} leaves it to
+     * {@link BoundedMpmcQueue#release}. At most consumerIndex; producers read it only near full.
+     */
+    volatile long releasedIndex;
+
+    BmqReleasedFields(int capacity) {
+        super(capacity);
+    }
+}
+
+abstract class BmqPad4 extends BmqReleasedFields {
+    long p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15, p16;
+
+    BmqPad4(int capacity) {
+        super(capacity);
+    }
+}
+
 /**
  * A bounded, lock-free, multi-producer multi-consumer array queue for handing events from one stage
  * to the next. It follows Dmitry Vyukov's bounded MPMC queue and JCTools' {@code MpmcArrayQueue}: a
@@ -105,7 +126,7 @@ abstract class BmqPad3 extends BmqConsumerFields {
  *
  * @param <E> the element type
  */
-public final class BoundedMpmcQueue<E> extends BmqPad3 {
+public final class BoundedMpmcQueue<E> extends BmqPad4 {
     /** Largest capacity accepted: the ring must stay an int-indexed power of two. */
     public static final int MAX_CAPACITY = 1 << 30;
 
@@ -116,6 +137,7 @@ public final class BoundedMpmcQueue<E> extends BmqPad3 {
     private static final VarHandle PRODUCER_INDEX;
     private static final VarHandle PRODUCER_LIMIT;
     private static final VarHandle CONSUMER_INDEX;
+    private static final VarHandle RELEASED_INDEX;
     private static final VarHandle SEQ = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle REF = MethodHandles.arrayElementVarHandle(Object[].class);
 
@@ -125,6 +147,7 @@ public final class BoundedMpmcQueue<E> extends BmqPad3 {
             PRODUCER_INDEX = l.findVarHandle(BmqProducerFields.class, "producerIndex", long.class);
             PRODUCER_LIMIT = l.findVarHandle(BmqProducerFields.class, "producerLimit", long.class);
             CONSUMER_INDEX = l.findVarHandle(BmqConsumerFields.class, "consumerIndex", long.class);
+            RELEASED_INDEX = l.findVarHandle(BmqReleasedFields.class, "releasedIndex", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -159,7 +182,7 @@ public final class BoundedMpmcQueue<E> extends BmqPad3 {
         while (true) {
             pIndex = (long) PRODUCER_INDEX.getVolatile(this);
             if (pIndex >= (long) PRODUCER_LIMIT.getVolatile(this)) {
-                long limit = (long) CONSUMER_INDEX.getVolatile(this) + capacity;
+                long limit = (long) RELEASED_INDEX.getVolatile(this) + capacity;
                 if (pIndex >= limit) {
                     return false;  // capacity elements queued: full, whatever the ring's size
                 }
@@ -199,6 +222,7 @@ public final class BoundedMpmcQueue<E> extends BmqPad3 {
             long published = cIndex + 1;
             if (seq == published) {
                 if (CONSUMER_INDEX.compareAndSet(this, cIndex, published)) {
+                    RELEASED_INDEX.getAndAdd(this, 1L);
                     int refIndex = (int) (REF_PAD + (cIndex & mask));
                     E e = (E) REF.get(buffer, refIndex);
                     REF.set(buffer, refIndex, null);
@@ -258,6 +282,7 @@ public final class BoundedMpmcQueue<E> extends BmqPad3 {
             if (!CONSUMER_INDEX.compareAndSet(this, cIndex, cIndex + run)) {
                 continue;
             }
+            RELEASED_INDEX.getAndAdd(this, (long) run);
             int i = 0;
             try {
                 while (i < run) {
@@ -283,15 +308,71 @@ public final class BoundedMpmcQueue<E> extends BmqPad3 {
     }
 
     /**
-     * The number of elements queued, 0 to {@link #capacity()}. Exact when the queue is quiescent,
+     * Removes up to {@code limit} elements, oldest first, into {@code into[0..n)}, like {@link #drain}
+     * (one CAS for a run, stops early at an element still being written), but keeps them counted
+     * against the capacity, in {@link #size()} and in {@link #isFull()} until the caller passes them
+     * to {@link #release}: a consumer can take a run at once and still let the queue refuse offers
+     * at exactly {@code capacity} elements taken-but-not-released plus queued. {@link #isEmpty()}
+     * sees them as gone (there is nothing left to take).
+     *
+     * @return how many elements were claimed, 0 to {@code min(limit, into.length)}
+     */
+    public int claim(Object[] into, int limit) {
+        limit = Math.min(limit, into.length);
+        final long[] seqs = sequences;
+        final Object[] buf = buffer;
+        final long mask = this.mask;
+        while (true) {
+            long cIndex = (long) CONSUMER_INDEX.getVolatile(this);
+            int run = 0;
+            while (run < limit) {
+                long index = cIndex + run;
+                if ((long) SEQ.getAcquire(seqs, (int) (SEQ_PAD + (index & mask))) != index + 1) {
+                    break;
+                }
+                run++;
+            }
+            if (run == 0) {
+                long seq = (long) SEQ.getAcquire(seqs, (int) (SEQ_PAD + (cIndex & mask)));
+                if (seq > cIndex + 1) {
+                    continue;  // stale index: another consumer moved on
+                }
+                return 0;  // empty, or the head is still being written
+            }
+            if (!CONSUMER_INDEX.compareAndSet(this, cIndex, cIndex + run)) {
+                continue;
+            }
+            for (int i = 0; i < run; i++) {
+                long index = cIndex + i;
+                int refIndex = (int) (REF_PAD + (index & mask));
+                into[i] = REF.get(buf, refIndex);
+                REF.set(buf, refIndex, null);
+                // The slot itself is free for the next lap; the releasedIndex limit keeps producers out.
+                SEQ.setRelease(seqs, (int) (SEQ_PAD + (index & mask)), index + mask + 1);
+            }
+            return run;
+        }
+    }
+
+    /**
+     * Stops counting {@code n} elements taken by {@link #claim} against the capacity; a volatile
+     * write, so a {@link Waiters} signal after it pairs with {@link #isFull()}.
+     */
+    public void release(int n) {
+        RELEASED_INDEX.getAndAdd(this, (long) n);
+    }
+
+    /**
+     * The number of elements queued (with those claimed and not yet released), 0 to
+     * {@link #capacity()}. Exact when the queue is quiescent,
      * otherwise a value it had during the call.
      */
     public int size() {
-        long after = (long) CONSUMER_INDEX.getVolatile(this);
+        long after = (long) RELEASED_INDEX.getVolatile(this);
         while (true) {
             long before = after;
             long pIndex = (long) PRODUCER_INDEX.getVolatile(this);
-            after = (long) CONSUMER_INDEX.getVolatile(this);
+            after = (long) RELEASED_INDEX.getVolatile(this);
             if (before == after) {
                 long size = pIndex - after;
                 return (int) Math.max(0, Math.min(size, capacity));
@@ -310,7 +391,7 @@ public final class BoundedMpmcQueue<E> extends BmqPad3 {
 
     /** Whether {@link #capacity()} elements are queued; a volatile read of both indices, like {@link #isEmpty}. */
     public boolean isFull() {
-        return (long) PRODUCER_INDEX.getVolatile(this) - (long) CONSUMER_INDEX.getVolatile(this) >= capacity;
+        return (long) PRODUCER_INDEX.getVolatile(this) - (long) RELEASED_INDEX.getVolatile(this) >= capacity;
     }
 
     @Override

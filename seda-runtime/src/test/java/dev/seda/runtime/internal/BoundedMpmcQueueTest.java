@@ -68,6 +68,37 @@ class BoundedMpmcQueueTest {
     }
 
     @Test
+    void claimedElementsCountAgainstTheCapacityUntilReleased() {
+        BoundedMpmcQueue<Integer> q = new BoundedMpmcQueue<>(5);
+        for (int i = 0; i < 5; i++) {
+            assertTrue(q.offer(i));
+        }
+        Object[] run = new Object[8];
+        assertEquals(3, q.claim(run, 3));
+        assertEquals(List.of(0, 1, 2), List.of(run[0], run[1], run[2]));
+        assertEquals(5, q.size(), "claimed, not released: still counted");
+        assertTrue(q.isFull());
+        assertFalse(q.offer(5));
+        assertFalse(q.isEmpty());
+        q.release(1);
+        assertEquals(4, q.size());
+        assertFalse(q.isFull());
+        assertTrue(q.offer(5));
+        assertFalse(q.offer(6), "exactly one place per released element");
+        assertEquals(3, q.claim(run, 8), "only what is left to take: 3, 4, 5");
+        assertEquals(List.of(3, 4, 5), List.of(run[0], run[1], run[2]));
+        assertTrue(q.isEmpty(), "nothing left to take");
+        assertNull(q.poll());
+        assertEquals(5, q.size());
+        q.release(5);
+        assertEquals(0, q.size());
+        for (int i = 0; i < 5; i++) {
+            assertTrue(q.offer(i), "a full lap again after release");
+        }
+        assertFalse(q.offer(5));
+    }
+
+    @Test
     void rejectsBadArguments() {
         assertThrows(IllegalArgumentException.class, () -> new BoundedMpmcQueue<>(0));
         assertThrows(IllegalArgumentException.class, () -> new BoundedMpmcQueue<>(-3));
