@@ -156,6 +156,17 @@ class HaboobIT {
             assertTrue(second.startsWith("HTTP/1.1 200 OK\r\n") && second.endsWith("<h1>home</h1>"), second);
         }
 
+        // Pipelining: three requests in one write, a cache miss first; the answers come in request order.
+        Files.writeString(root.resolve("big.txt"), "x".repeat(200_000));
+        String pipelined = raw(port, "GET /big.txt HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /missing HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /notes.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        int big = pipelined.indexOf("HTTP/1.1 200 OK");
+        int missing = pipelined.indexOf("HTTP/1.1 404 ");
+        int last = pipelined.lastIndexOf("HTTP/1.1 200 OK");
+        assertTrue(big == 0 && big < missing && missing < last && pipelined.endsWith("plain notes"),
+                "pipelined responses in request order");
+
         // Ways out of the root: the plain kind, encoded forms, a symlink pointing out.
         for (String escape : List.of("/../secret.txt", "/%2e%2e/secret.txt", "/docs/..%2f..%2fsecret.txt",
                 "/escape.txt")) {

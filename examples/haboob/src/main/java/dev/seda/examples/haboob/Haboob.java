@@ -46,20 +46,20 @@ public final class Haboob {
     @Emits({"lookup", "reply"})
     void parse(TcpPacket packet, HaboobOut.Parse out) {
         TcpConnection connection = packet.connection();
-        HttpParser parser = (HttpParser) connection.attachment();
-        if (parser == null) {
-            parser = new HttpParser();
-            connection.attach(parser);
+        Conversation conversation = (Conversation) connection.attachment();
+        if (conversation == null) {
+            conversation = new Conversation();
+            connection.attach(conversation);
         }
+        HttpParser parser = conversation.parser;
         try {
             for (HttpRequest request : parser.feed(packet.bytes())) {
                 if (!out.lookup(connection, request)) {
-                    out.reply(connection, HttpResponse.error(503, false)); // shed load, explicitly
+                    out.reply(connection, request.sequence(), HttpResponse.error(503, false)); // shed, explicitly
                 }
             }
         } catch (HttpParser.BadRequest e) {
-            connection.attach(null);
-            out.reply(connection, HttpResponse.error(e.status, false));
+            out.reply(connection, parser.nextSequence(), HttpResponse.error(e.status, false));
         }
     }
 
@@ -67,14 +67,14 @@ public final class Haboob {
     @Emits({"fileRead", "reply"})
     void lookup(TcpConnection connection, HttpRequest request, HaboobOut.Lookup out) {
         if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
-            out.reply(connection, HttpResponse.error(405, request.keepAlive()));
+            out.reply(connection, request.sequence(), HttpResponse.error(405, request.keepAlive()));
             return;
         }
         Path file;
         try {
             file = SafePaths.resolve(root, request.rawPath());
         } catch (SafePaths.Refused e) {
-            out.reply(connection, HttpResponse.error(e.status, request.keepAlive()));
+            out.reply(connection, request.sequence(), HttpResponse.error(e.status, request.keepAlive()));
             return;
         }
         if (request.rawPath().endsWith("/")) {
@@ -82,9 +82,10 @@ public final class Haboob {
         }
         Page page = cache.get(file);
         if (page != null) {
-            out.reply(connection, HttpResponse.page(page, request));
+            out.reply(connection, request.sequence(), HttpResponse.page(page, request));
         } else if (!out.fileRead().readAll(file, new Miss(connection, request, file))) {
-            out.reply(connection, HttpResponse.error(503, false)); // the file stage is full: shed, explicitly
+            // the file stage is full: shed, explicitly
+            out.reply(connection, request.sequence(), HttpResponse.error(503, false));
         }
     }
 
@@ -103,21 +104,24 @@ public final class Haboob {
         if (!done.ok()) {
             boolean missing = done.error() instanceof NoSuchFileException;
             if (!missing && Files.isDirectory(miss.file())) { // metadata only, on the error path
-                out.reply(miss.connection(), HttpResponse.redirect(request.rawPath() + "/", request.keepAlive()));
+                out.reply(miss.connection(), request.sequence(),
+                        HttpResponse.redirect(request.rawPath() + "/", request.keepAlive()));
             } else {
-                out.reply(miss.connection(), HttpResponse.error(missing ? 404 : 500, request.keepAlive()));
+                out.reply(miss.connection(), request.sequence(),
+                        HttpResponse.error(missing ? 404 : 500, request.keepAlive()));
             }
             return;
         }
         if (!isInsideRoot(miss.file())) {
-            out.reply(miss.connection(), HttpResponse.error(404, request.keepAlive())); // a symlink pointing out
+            // a symlink pointing out of the root
+            out.reply(miss.connection(), request.sequence(), HttpResponse.error(404, request.keepAlive()));
             return;
         }
         byte[] bytes = new byte[done.data().remaining()];
         done.data().get(bytes);
         Page page = new Page(Page.contentType(miss.file().getFileName().toString()), bytes);
         cache.put(miss.file(), page);
-        out.reply(miss.connection(), HttpResponse.page(page, request));
+        out.reply(miss.connection(), request.sequence(), HttpResponse.page(page, request));
     }
 
     private boolean isInsideRoot(Path file) {
@@ -128,11 +132,16 @@ public final class Haboob {
         }
     }
 
+    /** One thread: it writes each connection's responses in the order its requests came. */
     @Stage(threads = "1", queue = 4096, sink = true) // the response leaves through the connection
-    void reply(TcpConnection connection, HttpResponse response) {
-        connection.write(response.encode());
-        if (!response.keepAlive()) {
-            connection.closeAfterWrites();
+    void reply(TcpConnection connection, long sequence, HttpResponse response) {
+        Conversation conversation = (Conversation) connection.attachment();
+        for (HttpResponse ready : conversation.ready(sequence, response)) {
+            connection.write(ready.encode());
+            if (!ready.keepAlive()) {
+                connection.closeAfterWrites();
+                return;
+            }
         }
     }
 }

@@ -25,9 +25,19 @@ final class HttpParser {
 
     private final ByteArrayOutputStream head = new ByteArrayOutputStream();
     private long bodyToSkip;
+    private long requests;
+    private boolean failed;
+
+    /** The number the next request gets; also the number of a bad request's error response. */
+    long nextSequence() {
+        return requests;
+    }
 
     List<HttpRequest> feed(byte[] bytes) throws BadRequest {
         List<HttpRequest> requests = new ArrayList<>(1);
+        if (failed) {
+            return requests; // the connection is closing after its error response
+        }
         for (int i = 0; i < bytes.length; i++) {
             if (bodyToSkip > 0) { // request bodies are not used by a static file server
                 int skip = (int) Math.min(bodyToSkip, bytes.length - i);
@@ -37,10 +47,16 @@ final class HttpParser {
             }
             head.write(bytes[i]);
             if (head.size() > MAX_HEAD_BYTES) {
+                failed = true;
                 throw new BadRequest(431, "request head longer than " + MAX_HEAD_BYTES + " bytes");
             }
             if (bytes[i] == '\n' && endsWithBlankLine()) {
-                requests.add(parseHead(head.toString(StandardCharsets.ISO_8859_1)));
+                try {
+                    requests.add(parseHead(head.toString(StandardCharsets.ISO_8859_1)));
+                } catch (BadRequest e) {
+                    failed = true;
+                    throw e;
+                }
                 head.reset();
             }
         }
@@ -88,7 +104,7 @@ final class HttpParser {
             throw new BadRequest(400, "HTTP/1.1 request without Host");
         }
         boolean keepAlive = http11 ? !connection.contains("close") : connection.contains("keep-alive");
-        return new HttpRequest(requestLine[0], requestLine[1], keepAlive);
+        return new HttpRequest(requestLine[0], requestLine[1], keepAlive, this.requests++);
     }
 
     private static long contentLength(String value) throws BadRequest {

@@ -6,8 +6,9 @@ package dev.seda.examples.haboob;
  * @param method e.g. GET
  * @param target the request target as sent, e.g. {@code /docs/a%20b.html?x=1}
  * @param keepAlive whether the connection stays open after the response
+ * @param sequence the request's number on its connection, from 0: responses are written in this order
  */
-public record HttpRequest(String method, String target, boolean keepAlive) {
+public record HttpRequest(String method, String target, boolean keepAlive, long sequence) {
 
     /** The target's path, without query or fragment, still percent-encoded. */
     public String rawPath() {

@@ -23,7 +23,7 @@ class HttpParserTest {
         for (byte b : ascii("GET /a.html?x=1 HTTP/1.1\r\nHost: h\r\n\r\n")) {
             got.addAll(parser.feed(new byte[] {b}));
         }
-        assertEquals(List.of(new HttpRequest("GET", "/a.html?x=1", true)), got);
+        assertEquals(List.of(new HttpRequest("GET", "/a.html?x=1", true, 0)), got);
         assertEquals("/a.html", got.get(0).rawPath());
     }
 
@@ -36,6 +36,7 @@ class HttpParserTest {
         assertTrue(got.get(0).keepAlive());
         assertFalse(got.get(1).keepAlive());
         assertFalse(got.get(2).keepAlive(), "HTTP/1.0 closes unless asked otherwise");
+        assertEquals(List.of(0L, 1L, 2L), got.stream().map(HttpRequest::sequence).toList(), "numbered in order");
     }
 
     @Test
