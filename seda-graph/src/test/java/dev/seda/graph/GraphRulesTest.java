@@ -210,7 +210,7 @@ class GraphRulesTest {
     }
 
     @Test
-    void mergingAndCheckingA200StageGraphIsFast() {
+    void mergesAndChecksA200StageGraphSpanningFourDescriptors() {
         // 200 stages over 4 descriptors (a graph spanning modules), a binary tree with back edges and
         // blocking cycles, so that every rule has work to do.
         List<StageGraphModel> parts = new ArrayList<>();
@@ -232,23 +232,10 @@ class GraphRulesTest {
                 edges = new ArrayList<>();
             }
         }
-        long best = Long.MAX_VALUE;
-        long first = 0;
-        int problems = 0;
-        for (int round = 0; round < 20; round++) { // the first rounds warm the JIT up
-            long start = System.nanoTime();
-            GraphRules.Merged merged = GraphRules.merge(parts);
-            problems = merged.problems().size();
-            for (StageGraphModel g : merged.graphs()) {
-                problems += GraphRules.check(g).size();
-            }
-            long took = System.nanoTime() - start;
-            first = round == 0 ? took : first;
-            best = Math.min(best, took);
-        }
-        assertEquals(201, GraphRules.merge(parts).graphs().get(0).stages().size());
-        System.out.printf("GraphRulesTest: merge + check of 200 stages: first %.1f ms, best %.3f ms, %d problem(s)%n",
-                first / 1e6, best / 1e6, problems);
-        assertTrue(best < 1_000_000_000L, "merge + check took " + best / 1e6 + " ms");
+        // How fast this is belongs to the benchmarks (GraphCheckBenchmark); here: that it all works.
+        GraphRules.Merged merged = GraphRules.merge(parts);
+        assertEquals(List.of(), merged.problems(), "no duplicate stages across the parts");
+        assertEquals(1, merged.graphs().size());
+        assertEquals(201, merged.graphs().get(0).stages().size());
     }
 }
