@@ -213,13 +213,16 @@ final class CodeGenerator {
             String prefix = listeners.size() == 1 ? "" : stage.node().name() + ".";
             Listen listen = stage.annotation(Listen.class);
             CodeBlock options = CodeBlock.of("");
-            if (!listen.events().isEmpty() || listen.readLimit() > 0) {
+            if (!listen.events().isEmpty() || listen.readLimit() > 0 || listen.pauseAcceptingAbove() > 0) {
                 CodeBlock.Builder o = CodeBlock.builder().add(", $T.defaults()", ClassName.get(RUNTIME, "ListenOptions"));
                 if (!listen.events().isEmpty()) {
                     o.add(".events($N)", local(graph.stage(listen.events())));
                 }
                 if (listen.readLimit() > 0) {
                     o.add(".readLimit($L)", listen.readLimit());
+                }
+                if (listen.pauseAcceptingAbove() > 0) {
+                    o.add(".pauseAcceptingAbove($L)", listen.pauseAcceptingAbove());
                 }
                 options = o.build();
             }

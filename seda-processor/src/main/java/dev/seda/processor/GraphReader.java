@@ -526,6 +526,12 @@ final class GraphReader {
                 diagnostics.error(method, "SedaNegativeSetting", quoted + " has readLimit = " + listen.readLimit()
                         + ".", "use bytes per second above 0, or 0 for no limit.");
             }
+            if (listen.pauseAcceptingAbove() < 0 || listen.pauseAcceptingAbove() >= stage.queue()) {
+                diagnostics.error(method, "SedaPauseAccepting", quoted + " has pauseAcceptingAbove = "
+                                + listen.pauseAcceptingAbove() + " with a queue of " + stage.queue()
+                                + ": accepting would never pause before the queue is full.",
+                        "use a queue length from 1 to " + (stage.queue() - 1) + ", or 0 to always accept.");
+            }
         }
         return diagnostics.errorCount() > errorsBefore ? null : draft;
     }

@@ -143,6 +143,11 @@ class DiagnosticsTest {
                           @Stage(whenFull = QueueFull.BLOCK, sink = true) @Listen
                           void a(TcpPacket p) {}
                         }"""),
+                Arguments.of("SedaPauseAccepting", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage(queue = 64, sink = true) @Listen(pauseAcceptingAbove = 64)
+                          void a(TcpPacket p) {}
+                        }"""),
                 Arguments.of("SedaResponseTarget", 10, """
                         @StageGraph("g") class Svc {
                           @Stage(responseTargetMillis = {200, 0})
