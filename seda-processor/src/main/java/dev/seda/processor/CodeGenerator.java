@@ -297,11 +297,21 @@ final class CodeGenerator {
         for (VariableElement input : stage.inputs()) {
             components.addParameter(TypeName.get(input.asType()), input.getSimpleName().toString());
         }
-        return TypeSpec.recordBuilder(stage.capitalized() + "Event")
+        TypeSpec.Builder record = TypeSpec.recordBuilder(stage.capitalized() + "Event")
                 .addJavadoc("Input event of stage {@code $L}.\n", stage.node().name())
                 .addModifiers(Modifier.PUBLIC)
-                .recordConstructor(components.build())
-                .build();
+                .recordConstructor(components.build());
+        if (stage.classifiedBy() != null) {
+            // The stage's overload controller sheds by request class: the event carries its parameter's.
+            ClassName classified = ClassName.get(RUNTIME, "Classified");
+            record.addSuperinterface(classified).addMethod(MethodSpec.methodBuilder("requestClass")
+                    .addAnnotation(Override.class)
+                    .addModifiers(Modifier.PUBLIC)
+                    .returns(int.class)
+                    .addStatement("return $N.requestClass()", stage.classifiedBy())
+                    .build());
+        }
+        return record.build();
     }
 
     private static final Set<String> FACTORY_LOCALS = Set.of("graph", "service", "config", "event", "events");

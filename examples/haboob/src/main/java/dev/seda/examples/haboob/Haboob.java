@@ -169,10 +169,12 @@ public final class Haboob {
     }
 
     /**
-     * The expensive request class: pages computed on every request. Its response-time controller
-     * admits only what it can answer with a 90th percentile under 200 ms; lookup answers the rest 503.
+     * The expensive pages, computed on every request. Its response-time controller admits only what it
+     * can answer with a 90th percentile under the target of each request class: 200 ms for anonymous
+     * requests, 100 ms for signed-in users' (see {@link HttpRequest#requestClass()}), anonymous ones
+     * shed first. Lookup answers what it does not admit with 503.
      */
-    @Stage(threads = "1..2", queue = 1024, responseTargetMillis = 200)
+    @Stage(threads = "1..2", queue = 1024, responseTargetMillis = {200, 100})
     @Emits("reply")
     void render(TcpConnection connection, HttpRequest request, HaboobOut.Render out) {
         byte[] page = DynamicPage.render(request.target(), dynamicRounds);

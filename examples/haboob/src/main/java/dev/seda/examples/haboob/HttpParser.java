@@ -95,26 +95,34 @@ final class HttpParser {
     }
 
     private HttpRequest parseHead(String text) throws BadRequest {
-        String[] lines = text.split("\r\n");
-        String[] requestLine = lines[0].split(" ", -1);
-        if (requestLine.length != 3 || !isMethod(requestLine[0]) || requestLine[1].isEmpty()
-                || !requestLine[2].matches("HTTP/1\\.[01]")) {
+        // No regular expressions on this path: it runs for every request.
+        int lineEnd = text.indexOf("\r\n");
+        int firstSpace = text.indexOf(' ');
+        int secondSpace = firstSpace < 0 ? -1 : text.indexOf(' ', firstSpace + 1);
+        if (firstSpace < 0 || secondSpace < 0 || secondSpace > lineEnd) {
             throw new BadRequest(400, "malformed request line");
         }
-        boolean http11 = requestLine[2].equals("HTTP/1.1");
+        String method = text.substring(0, firstSpace);
+        String target = text.substring(firstSpace + 1, secondSpace);
+        String version = text.substring(secondSpace + 1, lineEnd);
+        if (!isMethod(method) || target.isEmpty() || target.indexOf(' ') >= 0
+                || !version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
+            throw new BadRequest(400, "malformed request line");
+        }
+        boolean http11 = version.equals("HTTP/1.1");
         String connection = "";
         boolean host = false;
         String ifModifiedSince = null;
         String range = null;
         String ifRange = null;
-        for (int i = 1; i < lines.length; i++) {
-            String line = lines[i];
-            int colon = line.indexOf(':');
-            if (colon <= 0 || !isToken(line, colon)) {
+        int requestClass = HttpRequest.ANONYMOUS;
+        for (int start = lineEnd + 2, end; (end = text.indexOf("\r\n", start)) > start; start = end + 2) {
+            int colon = text.indexOf(':', start);
+            if (colon <= start || colon > end || !isToken(text, start, colon)) {
                 throw new BadRequest(400, "malformed header line");
             }
-            String name = line.substring(0, colon).toLowerCase(Locale.ROOT);
-            String value = line.substring(colon + 1).trim();
+            String name = text.substring(start, colon).toLowerCase(Locale.ROOT);
+            String value = text.substring(colon + 1, end).trim();
             switch (name) {
                 case "connection" -> connection = value.toLowerCase(Locale.ROOT);
                 case "host" -> host = true;
@@ -123,6 +131,7 @@ final class HttpParser {
                 case "if-modified-since" -> ifModifiedSince = value;
                 case "range" -> range = value;
                 case "if-range" -> ifRange = value;
+                case "cookie" -> requestClass = hasSession(value) ? HttpRequest.SIGNED_IN : requestClass;
                 default -> { }
             }
         }
@@ -130,8 +139,18 @@ final class HttpParser {
             throw new BadRequest(400, "HTTP/1.1 request without Host");
         }
         boolean keepAlive = http11 ? !connection.contains("close") : connection.contains("keep-alive");
-        return new HttpRequest(requestLine[0], requestLine[1], keepAlive, this.requests++, ifModifiedSince, range,
-                ifRange);
+        return new HttpRequest(method, target, keepAlive, this.requests++, ifModifiedSince, range, ifRange,
+                requestClass);
+    }
+
+    /** Whether a Cookie header holds a {@code session} cookie: the mark of a signed-in user. */
+    private static boolean hasSession(String cookies) {
+        for (String cookie : cookies.split(";")) {
+            if (cookie.trim().startsWith("session=")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isMethod(String s) {
@@ -148,8 +167,8 @@ final class HttpParser {
     }
 
     /** A header name: visible ASCII without separators' worst offenders (space, tab, controls). */
-    private static boolean isToken(String line, int end) {
-        for (int i = 0; i < end; i++) {
+    private static boolean isToken(String line, int start, int end) {
+        for (int i = start; i < end; i++) {
             char c = line.charAt(i);
             if (c <= ' ' || c >= 127) {
                 return false;
@@ -159,7 +178,7 @@ final class HttpParser {
     }
 
     private static long contentLength(String value) throws BadRequest {
-        if (!value.matches("\\d{1,18}")) {
+        if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new BadRequest(400, "malformed Content-Length");
         }
         long length = Long.parseLong(value);

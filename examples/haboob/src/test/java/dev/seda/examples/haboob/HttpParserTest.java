@@ -93,4 +93,13 @@ class HttpParserTest {
         parser.feed(ascii("st: h\r\n\r\n"));
         assertFalse(parser.inHead());
     }
+
+    @Test
+    void aSessionCookieMakesASignedInRequest() throws Exception {
+        List<HttpRequest> got = new HttpParser().feed(ascii("GET / HTTP/1.1\r\nHost: h\r\n\r\n"
+                + "GET / HTTP/1.1\r\nHost: h\r\nCookie: theme=dark; session=abc123\r\n\r\n"
+                + "GET / HTTP/1.1\r\nHost: h\r\nCookie: nosession=1\r\n\r\n"));
+        assertEquals(List.of(HttpRequest.ANONYMOUS, HttpRequest.SIGNED_IN, HttpRequest.ANONYMOUS),
+                got.stream().map(HttpRequest::requestClass).toList());
+    }
 }

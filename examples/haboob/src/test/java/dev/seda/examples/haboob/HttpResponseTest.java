@@ -17,7 +17,7 @@ class HttpResponseTest {
             "0123456789abcdefghij".getBytes(StandardCharsets.US_ASCII), MODIFIED.plusMillis(700), 0);
 
     private static HttpRequest get(String ifModifiedSince, String range, String ifRange) {
-        return new HttpRequest("GET", "/p.txt", true, 0, ifModifiedSince, range, ifRange);
+        return new HttpRequest("GET", "/p.txt", true, 0, ifModifiedSince, range, ifRange, HttpRequest.ANONYMOUS);
     }
 
     private static String text(HttpResponse r) {
