@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A static-file HTTP/1.1 server in the spirit of the paper's Haboob: parse, look up in a page cache,
@@ -31,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Options (see the example's README): {@code --port} (8080), {@code --root} (the bundled demo site
  * when absent), {@code --cache-mb} (32), {@code --dynamic-ms} (2) or {@code --dynamic-rounds},
  * {@code --retry-after-s} (1), {@code --header-timeout-s} (10), {@code --idle-timeout-s} (60),
- * {@code --cache-refresh-ms} (1000).
+ * {@code --cache-refresh-ms} (1000), {@code --report-s} (5).
  */
 @StageGraph("haboob")
 public final class Haboob {
@@ -42,6 +43,7 @@ public final class Haboob {
     private final long headTimeoutNanos;
     private final long idleTimeoutNanos;
     private final Map<TcpConnection, Conversation> conversations = new ConcurrentHashMap<>();
+    private final Traffic traffic;
 
     public Haboob(Config config) {
         this.root = config.get("root").map(Haboob::existingDirectory).orElseGet(BundledSite::extract);
@@ -55,6 +57,11 @@ public final class Haboob {
                 "--header-timeout-s"));
         this.idleTimeoutNanos = TimeUnit.SECONDS.toNanos(positive(config.integer("idle-timeout-s", 60),
                 "--idle-timeout-s"));
+        int reportSeconds = config.integer("report-s", 5);
+        if (reportSeconds < 0) {
+            throw new IllegalArgumentException("--report-s must be 0 (off) or more, got " + reportSeconds);
+        }
+        this.traffic = new Traffic(TimeUnit.SECONDS.toNanos(reportSeconds));
         System.out.println("haboob serving " + root + "; a page under " + DynamicPage.PREFIX + " costs "
                 + dynamicRounds + " SHA-256 rounds");
     }
@@ -231,6 +238,7 @@ public final class Haboob {
     void reply(TcpConnection connection, long sequence, HttpResponse response) {
         Conversation conversation = (Conversation) connection.attachment();
         for (HttpResponse ready : conversation.ready(sequence, response)) {
+            traffic.count(ready.status());
             connection.write(ready.encode());
             if (!ready.keepAlive()) {
                 connection.closeAfterWrites();
@@ -241,13 +249,17 @@ public final class Haboob {
 
     /**
      * Once a second: closes connections stuck inside a request head past the header timeout (clients
-     * that trickle bytes to hold a connection) and connections idle past the idle timeout, and forgets
-     * closed ones.
+     * that trickle bytes to hold a connection) and connections idle past the idle timeout, forgets
+     * closed ones, and prints what was answered and shed every {@code --report-s} seconds.
      */
     @Stage(threads = "1", sink = true)
     @Every(millis = 1000)
     void sweep(Tick tick) {
         long now = System.nanoTime();
+        String report = traffic.report(now, conversations.size());
+        if (report != null) {
+            System.out.println(report);
+        }
         for (Conversation c : conversations.values()) {
             if (!c.connection.isOpen()) {
                 conversations.remove(c.connection); // its CLOSED was not admitted, or came first
@@ -259,6 +271,49 @@ public final class Haboob {
             } else if (headSince == 0 && now - c.lastRead > idleTimeoutNanos) {
                 c.connection.closeAfterWrites();
             }
+        }
+    }
+
+    /** Responses written, by kind, and the report of them that the sweep stage prints. */
+    private static final class Traffic {
+        private final LongAdder ok = new LongAdder();         // 2xx and 3xx
+        private final LongAdder clientErrors = new LongAdder();
+        private final LongAdder shed = new LongAdder();       // 503
+        private final LongAdder serverErrors = new LongAdder();
+        private final long periodNanos;
+        private long last = System.nanoTime();
+        private long[] before = new long[4];
+
+        Traffic(long periodNanos) {
+            this.periodNanos = periodNanos;
+        }
+
+        void count(int status) {
+            (status < 400 ? ok : status < 500 ? clientErrors : status == 503 ? shed : serverErrors).increment();
+        }
+
+        /** A line on the last period when one has passed and there was traffic; else null. Sweep thread only. */
+        String report(long now, int connections) {
+            if (periodNanos == 0 || now - last < periodNanos) {
+                return null;
+            }
+            long[] totals = {ok.sum(), clientErrors.sum(), shed.sum(), serverErrors.sum()};
+            long[] d = new long[4];
+            long all = 0;
+            for (int i = 0; i < 4; i++) {
+                d[i] = totals[i] - before[i];
+                all += d[i];
+            }
+            double seconds = (now - last) / 1e9;
+            before = totals;
+            last = now;
+            if (all == 0) {
+                return null;
+            }
+            return String.format(java.util.Locale.ROOT,
+                    "haboob: %.0f responses/s: %.0f ok, %.0f shed with 503 (%.0f%%), %.0f 4xx, %.0f 5xx; %d connections",
+                    all / seconds, d[0] / seconds, d[2] / seconds, 100.0 * d[2] / all, d[1] / seconds, d[3] / seconds,
+                    connections);
         }
     }
 }
