@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -29,6 +31,8 @@ final class ResponseTimeController {
     private final int[] counts;
     private final long[] handled;        // per class, this window (all handled, beyond the samples kept)
     private final int[] stale;           // per class, this window: events admitted before the last cut
+    private final LongAdder[] arrivals;  // per class, this window: events offered
+    private final double[] admitShare;   // per class: the share of arrivals admitted at random; 1 for all
     private boolean everCut;
     private long lastCut;
     private final double[] smoothed;     // nanos; -1 until measured
@@ -51,6 +55,12 @@ final class ResponseTimeController {
         this.counts = new int[classes];
         this.handled = new long[classes];
         this.stale = new int[classes];
+        this.arrivals = new LongAdder[classes];
+        this.admitShare = new double[classes];
+        for (int c = 0; c < classes; c++) {
+            arrivals[c] = new LongAdder();
+            admitShare[c] = 1;
+        }
         this.smoothed = new double[classes];
         Arrays.fill(smoothed, -1);
         this.windowStart = now;
@@ -60,8 +70,19 @@ final class ResponseTimeController {
         return classes;
     }
 
-    /** Takes a token of the class's bucket. */
+    /**
+     * Admits an event of the class, or not. While a class is limited, each event is first admitted
+     * at random with probability rate / arrival rate (of the last window), then must find a token in
+     * the bucket. The bucket alone admits whichever arrivals come just after it refills: with clients
+     * that send at a steady pace, the same clients every time, so shedding would not be spread fairly.
+     * The random draw spreads it; the bucket still caps a burst the last window did not foresee.
+     */
     boolean tryAdmit(int cls) {
+        arrivals[cls].increment();
+        double share = admitShare[cls];
+        if (share < 1 && ThreadLocalRandom.current().nextDouble() >= share) {
+            return false;
+        }
         return buckets[cls].tryAcquire(clock.getAsLong());
     }
 
@@ -216,6 +237,12 @@ final class ResponseTimeController {
             }
         }
         overloaded = anyOver;
+        for (int c = 0; c < classes; c++) {
+            double arrivalRate = arrivals[c].sumThenReset() / seconds;
+            double rate = buckets[c].rate();
+            // Racy reads by tryAdmit are fine: a stale share for a moment, and the bucket still caps.
+            admitShare[c] = rate == Double.POSITIVE_INFINITY || arrivalRate <= rate ? 1 : rate / arrivalRate;
+        }
         Arrays.fill(counts, 0);
         Arrays.fill(handled, 0);
         Arrays.fill(stale, 0);

@@ -213,6 +213,37 @@ class ControllerLogicTest {
     }
 
     @Test
+    void sheddingIsSpreadOverClientsThatSendAtASteadyPace() {
+        // Cut to about 417/s; then 64 clients that send together every 32 ms (2000/s), always arriving
+        // in the same order, as steady clients started together do. A token bucket alone would admit
+        // the first few of every round: the same clients every time.
+        ResponseTimeController c = new ResponseTimeController(OverloadControl.target(Duration.ofMillis(100)), clock);
+        now += 200 * MS;
+        recordMany(c, 0, 100, 500 * MS); // handled at 500/s, far over the target: 500 / 1.2
+        int clients = 64;
+        long[] admitted = new long[clients];
+        for (int round = 0; round < 320; round++) { // 10 s
+            now += 32 * MS;
+            for (int client = 0; client < clients; client++) {
+                now += 1000; // a microsecond apart
+                if (c.tryAdmit(0)) {
+                    admitted[client]++;
+                    c.record(0, 70 * MS); // under the target, not under half of it: the rate holds
+                }
+            }
+        }
+        double sum = 0;
+        double squares = 0;
+        for (long a : admitted) {
+            sum += a;
+            squares += (double) a * a;
+        }
+        double jain = sum * sum / (clients * squares);
+        assertTrue(sum > 0.8 * 10 * 500 / 1.2 && sum < 1.1 * 10 * 500 / 1.2, "admits at the rate: " + sum);
+        assertTrue(jain > 0.97, "Jain's index " + jain + " of " + java.util.Arrays.toString(admitted));
+    }
+
+    @Test
     void lowerClassesAreShedFirst() {
         OverloadControl oc = OverloadControl.of(Duration.ofMillis(100), Duration.ofMillis(10))
                 .rates(1000, 1, Double.POSITIVE_INFINITY);
