@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,62 +15,27 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The haboob jar as a user runs it: a real process, real sockets on loopback, a real HTTP client. */
 class HaboobIT {
-    private static final Pattern LISTENING = Pattern.compile("parse listening on 127\\.0\\.0\\.1:(\\d+)");
-
-    private Process server;
-    private final List<String> output = new ArrayList<>();
+    private HaboobProcess haboob;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Starts {@code java -jar haboob.jar --port 0 ...} and returns the port it printed. */
     private int start(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("haboob.jar"), "--port", "0"));
-        command.addAll(List.of(args));
-        server = new ProcessBuilder(command).redirectErrorStream(true).start();
-        BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<Integer> port = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try {
-                for (String line; (line = lines.readLine()) != null; ) {
-                    synchronized (output) {
-                        output.add(line);
-                    }
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find()) {
-                        port.complete(Integer.parseInt(m.group(1)));
-                    }
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-            port.completeExceptionally(new IllegalStateException("haboob exited before listening: " + output));
-        });
-        reader.setDaemon(true);
-        reader.start();
-        return port.get(30, TimeUnit.SECONDS);
+        haboob = new HaboobProcess(args);
+        return haboob.port;
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (server != null && server.isAlive()) {
-            server.destroy(); // SIGTERM, like Ctrl-C
-            if (!server.waitFor(15, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
-                throw new AssertionError("haboob did not stop on SIGTERM: " + output);
-            }
+        if (haboob != null) {
+            haboob.close();
         }
     }
 
@@ -82,36 +44,12 @@ class HaboobIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Sends raw bytes on a fresh connection and reads until the server closes it (or 5 s pass). */
-    private static String raw(int port, String request) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(5000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().flush();
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream got = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                got.write(buffer, 0, n);
-            }
-            return got.toString(StandardCharsets.ISO_8859_1);
-        }
+    private String raw(int port, String request) throws IOException {
+        return haboob.raw(request);
     }
 
-    /** Reads one response: the head, then as many body bytes as its Content-Length says. */
     private static String readResponse(InputStream in) throws IOException {
-        ByteArrayOutputStream got = new ByteArrayOutputStream();
-        while (!got.toString(StandardCharsets.ISO_8859_1).contains("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("connection closed after " + got);
-            }
-            got.write(b);
-        }
-        Matcher length = Pattern.compile("(?i)content-length: (\\d+)").matcher(got.toString(StandardCharsets.ISO_8859_1));
-        assertTrue(length.find(), got.toString(StandardCharsets.ISO_8859_1));
-        got.write(in.readNBytes(Integer.parseInt(length.group(1))));
-        return got.toString(StandardCharsets.ISO_8859_1);
+        return HaboobProcess.readResponse(in);
     }
 
     @Test
@@ -186,6 +124,42 @@ class HaboobIT {
     }
 
     @Test
+    void answersConditionalAndRangeRequestsAndNoticesAChangedFile(@TempDir Path dir) throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Path page = Files.writeString(root.resolve("page.txt"), "0123456789");
+        Files.setLastModifiedTime(page, java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L));
+        start("--root", root.toString(), "--cache-refresh-ms", "100");
+
+        String whole = haboob.get("/page.txt");
+        assertTrue(whole.startsWith("HTTP/1.1 200 OK\r\n"), whole);
+        assertTrue(whole.contains("Last-Modified: Tue, 14 Nov 2023 22:13:20 GMT\r\n"), whole);
+        assertTrue(whole.contains("Accept-Ranges: bytes\r\n"), whole);
+
+        String notModified = haboob.get("/page.txt", "If-Modified-Since: Tue, 14 Nov 2023 22:13:20 GMT");
+        assertTrue(notModified.startsWith("HTTP/1.1 304 Not Modified\r\n") && notModified.endsWith("\r\n\r\n"),
+                notModified);
+        assertTrue(haboob.get("/page.txt", "If-Modified-Since: Mon, 13 Nov 2023 00:00:00 GMT")
+                .startsWith("HTTP/1.1 200 "), "modified since an older date");
+
+        String range = haboob.get("/page.txt", "Range: bytes=3-5");
+        assertTrue(range.startsWith("HTTP/1.1 206 Partial Content\r\n") && range.endsWith("\r\n\r\n345"), range);
+        assertTrue(range.contains("Content-Range: bytes 3-5/10\r\n"), range);
+        String past = haboob.get("/page.txt", "Range: bytes=10-");
+        assertTrue(past.startsWith("HTTP/1.1 416 ") && past.contains("Content-Range: bytes */10\r\n"), past);
+
+        // The cache revalidates: a changed file is served within about the refresh period.
+        Files.writeString(page, "changed");
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        String now;
+        do {
+            Thread.sleep(50);
+            now = haboob.get("/page.txt");
+        } while (!now.endsWith("\r\n\r\nchanged") && System.nanoTime() < until);
+        assertTrue(now.endsWith("\r\n\r\nchanged"), now);
+        assertFalse(now.contains("2023"), "a new Last-Modified: " + now);
+    }
+
+    @Test
     void servesItsBundledSiteWithItsOwnDiagramAndStopsOnSigterm() throws Exception {
         int port = start();
         HttpResponse<String> home = get(port, "/");
@@ -194,15 +168,13 @@ class HaboobIT {
         HttpResponse<String> svg = get(port, "/haboob.svg");
         assertEquals(200, svg.statusCode());
         assertEquals("image/svg+xml", svg.headers().firstValue("content-type").orElseThrow());
-        for (String stage : List.of("parse", "lookup", "files:fileRead", "fileRead", "reply")) {
+        for (String stage : List.of("parse", "connections", "lookup", "render", "files:fileRead", "fileRead", "reply", "sweep")) {
             assertTrue(svg.body().contains(stage), "the diagram shows stage " + stage);
         }
         assertEquals(200, get(port, "/haboob.html").statusCode());
 
-        server.destroy();
-        assertTrue(server.waitFor(15, TimeUnit.SECONDS), "stops on SIGTERM");
-        synchronized (output) {
-            assertTrue(output.stream().noneMatch(l -> l.contains("Exception")), String.join("\n", output));
-        }
+        haboob.process.destroy();
+        assertTrue(haboob.process.waitFor(15, TimeUnit.SECONDS), "stops on SIGTERM");
+        assertTrue(haboob.output().stream().noneMatch(l -> l.contains("Exception")), String.join("\n", haboob.output()));
     }
 }

@@ -29,4 +29,11 @@ public @interface Listen {
 
     /** Most bytes per second read from one connection, as TCP backpressure; 0 for no limit. */
     long readLimit() default 0;
+
+    /**
+     * Stops accepting new connections while this stage's queue holds more packets than this, and
+     * accepts again once it is down to half: when even answering "busy" costs too much, newcomers wait
+     * in the kernel's backlog. 0 for always accepting.
+     */
+    int pauseAcceptingAbove() default 0;
 }

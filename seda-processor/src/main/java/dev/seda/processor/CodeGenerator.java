@@ -213,13 +213,16 @@ final class CodeGenerator {
             String prefix = listeners.size() == 1 ? "" : stage.node().name() + ".";
             Listen listen = stage.annotation(Listen.class);
             CodeBlock options = CodeBlock.of("");
-            if (!listen.events().isEmpty() || listen.readLimit() > 0) {
+            if (!listen.events().isEmpty() || listen.readLimit() > 0 || listen.pauseAcceptingAbove() > 0) {
                 CodeBlock.Builder o = CodeBlock.builder().add(", $T.defaults()", ClassName.get(RUNTIME, "ListenOptions"));
                 if (!listen.events().isEmpty()) {
                     o.add(".events($N)", local(graph.stage(listen.events())));
                 }
                 if (listen.readLimit() > 0) {
                     o.add(".readLimit($L)", listen.readLimit());
+                }
+                if (listen.pauseAcceptingAbove() > 0) {
+                    o.add(".pauseAcceptingAbove($L)", listen.pauseAcceptingAbove());
                 }
                 options = o.build();
             }
@@ -294,11 +297,21 @@ final class CodeGenerator {
         for (VariableElement input : stage.inputs()) {
             components.addParameter(TypeName.get(input.asType()), input.getSimpleName().toString());
         }
-        return TypeSpec.recordBuilder(stage.capitalized() + "Event")
+        TypeSpec.Builder record = TypeSpec.recordBuilder(stage.capitalized() + "Event")
                 .addJavadoc("Input event of stage {@code $L}.\n", stage.node().name())
                 .addModifiers(Modifier.PUBLIC)
-                .recordConstructor(components.build())
-                .build();
+                .recordConstructor(components.build());
+        if (stage.classifiedBy() != null) {
+            // The stage's overload controller sheds by request class: the event carries its parameter's.
+            ClassName classified = ClassName.get(RUNTIME, "Classified");
+            record.addSuperinterface(classified).addMethod(MethodSpec.methodBuilder("requestClass")
+                    .addAnnotation(Override.class)
+                    .addModifiers(Modifier.PUBLIC)
+                    .returns(int.class)
+                    .addStatement("return $N.requestClass()", stage.classifiedBy())
+                    .build());
+        }
+        return record.build();
     }
 
     private static final Set<String> FACTORY_LOCALS = Set.of("graph", "service", "config", "event", "events");

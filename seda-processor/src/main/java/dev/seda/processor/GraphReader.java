@@ -54,6 +54,7 @@ final class GraphReader {
     static final String UDP_PACKET = "dev.seda.runtime.UdpPacket";
     static final String TCP_EVENT = "dev.seda.runtime.TcpEvent";
     static final String FILE_COMPLETION = "dev.seda.runtime.FileCompletion";
+    static final String CLASSIFIED = "dev.seda.runtime.Classified";
     private static final Pattern GRAPH_NAME = Pattern.compile("[a-z][a-z0-9-]*");
 
     private final ProcessingEnvironment env;
@@ -303,7 +304,22 @@ final class GraphReader {
         boolean tcpClient;
         String events = "";
         boolean fileCompletions;
+        String classifiedBy;  // the parameter that gives an event's request class, or null
         boolean unresolved;
+    }
+
+    /** The first parameter whose type implements dev.seda.runtime.Classified, or null. */
+    private String classifiedInput(List<VariableElement> params) {
+        TypeElement classified = env.getElementUtils().getTypeElement(CLASSIFIED);
+        if (classified == null) {
+            return null; // the runtime is not on the class path: nothing can be Classified
+        }
+        for (VariableElement p : params) {
+            if (env.getTypeUtils().isAssignable(p.asType(), classified.asType())) {
+                return p.getSimpleName().toString();
+            }
+        }
+        return null;
     }
 
     private StageDraft readStage(ExecutableElement method, String outName, ClassName graphClass) {
@@ -423,6 +439,15 @@ final class GraphReader {
                         + " ms.", "give each request class a target of at least 1 ms, e.g. responseTargetMillis = 200.");
             }
         }
+        if (stage.responseTargetMillis().length > 1 && !draft.unresolved && !draft.batch) {
+            draft.classifiedBy = classifiedInput(params);
+            if (draft.classifiedBy == null) {
+                diagnostics.error(method, "SedaUnclassified", quoted + " has " + stage.responseTargetMillis().length
+                                + " request classes (responseTargetMillis) but its event does not say which class"
+                                + " it is in, so every event would be class 0.",
+                        "let the type of one of its parameters implement dev.seda.runtime.Classified.");
+            }
+        }
         if (!(stage.maxRate() >= 0) || Double.isInfinite(stage.maxRate())) {
             diagnostics.error(method, "SedaMaxRate", quoted + " has maxRate = " + stage.maxRate() + ".",
                     "use events per second above 0, or 0 for no limit.");
@@ -526,6 +551,12 @@ final class GraphReader {
                 diagnostics.error(method, "SedaNegativeSetting", quoted + " has readLimit = " + listen.readLimit()
                         + ".", "use bytes per second above 0, or 0 for no limit.");
             }
+            if (listen.pauseAcceptingAbove() < 0 || listen.pauseAcceptingAbove() >= stage.queue()) {
+                diagnostics.error(method, "SedaPauseAccepting", quoted + " has pauseAcceptingAbove = "
+                                + listen.pauseAcceptingAbove() + " with a queue of " + stage.queue()
+                                + ": accepting would never pause before the queue is full.",
+                        "use a queue length from 1 to " + (stage.queue() - 1) + ", or 0 to always accept.");
+            }
         }
         return diagnostics.errorCount() > errorsBefore ? null : draft;
     }
@@ -537,7 +568,8 @@ final class GraphReader {
         for (StageDraft d : creationOrder(all)) {
             StageNode node = node(d);
             stages.add(new StageSpec(d.owner, d.method, node, d.inputs, inputNames(d, d.owner == own.type),
-                    d.eventType, d.batch, d.targets, d.listenPort, d.listenHost, d.everyMillis, d.fileCompletions));
+                    d.eventType, d.batch, d.targets, d.listenPort, d.listenHost, d.everyMillis, d.fileCompletions,
+                    d.classifiedBy));
             if (d.owner != own.type) {
                 continue; // the descriptor describes this module's part; the plugin merges the others
             }

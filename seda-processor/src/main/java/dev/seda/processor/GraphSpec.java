@@ -83,6 +83,8 @@ record GraphSpec(TypeElement type, StageGraphModel model, List<StageSpec> stages
      * @param listenHost the {@code @Listen} default host, or null
      * @param everyMillis the {@code @Every} period, or null
      * @param fileCompletions whether it takes {@code FileCompletion<A>}: emitters to it make file requests
+     * @param classifiedBy the parameter whose {@code Classified.requestClass()} is the event's request
+     *     class, or null
      */
     record StageSpec(
             TypeElement owner,
@@ -96,7 +98,8 @@ record GraphSpec(TypeElement type, StageGraphModel model, List<StageSpec> stages
             Integer listenPort,
             String listenHost,
             Long everyMillis,
-            boolean fileCompletions) {
+            boolean fileCompletions,
+            String classifiedBy) {
 
         /** One of the stage method's annotations, or null. */
         <A extends Annotation> A annotation(Class<A> type) {

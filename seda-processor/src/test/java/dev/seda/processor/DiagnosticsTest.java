@@ -143,6 +143,16 @@ class DiagnosticsTest {
                           @Stage(whenFull = QueueFull.BLOCK, sink = true) @Listen
                           void a(TcpPacket p) {}
                         }"""),
+                Arguments.of("SedaPauseAccepting", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage(queue = 64, sink = true) @Listen(pauseAcceptingAbove = 64)
+                          void a(TcpPacket p) {}
+                        }"""),
+                Arguments.of("SedaUnclassified", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage(responseTargetMillis = {500, 100}, sink = true)
+                          void a(String s, Integer n) {}
+                        }"""),
                 Arguments.of("SedaResponseTarget", 10, """
                         @StageGraph("g") class Svc {
                           @Stage(responseTargetMillis = {200, 0})

@@ -78,7 +78,7 @@ class GeneratedCodeTest {
     @Test
     void anEmitThatDoesNotMatchItsTargetIsACompileError() {
         String wrong = resource("sample/test/Shop.java")
-                .replace("out.order(packet.connection(), words[0], Integer.parseInt(words[1]));",
+                .replace("out.order(packet.connection(), new Item(words[0], words.length > 2), Integer.parseInt(words[1]));",
                         "out.order(packet.connection(), Integer.parseInt(words[1]));");
         Compilation compilation = javac().withProcessors(new SedaProcessor())
                 .compile(JavaFileObjects.forSourceString("test.Shop", wrong));
@@ -259,7 +259,7 @@ class GeneratedCodeTest {
                 BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
                         StandardCharsets.UTF_8));
                 assertEquals("ok 3 apple", in.readLine());
-                out.write("pear 1\n".getBytes(StandardCharsets.UTF_8));
+                out.write("pear 1 member\n".getBytes(StandardCharsets.UTF_8)); // request class 1
                 out.flush();
                 assertEquals("ok 1 pear", in.readLine());
             } finally {
@@ -267,7 +267,7 @@ class GeneratedCodeTest {
             }
             @SuppressWarnings("unchecked")
             List<String> audit = (List<String>) shop.getField("AUDIT").get(null);
-            assertEquals(Set.of("parsed apple 3", "ordered apple", "parsed pear 1", "ordered pear"), Set.copyOf(audit));
+            assertEquals(Set.of("parsed apple 3", "ordered apple", "parsed pear 1 member", "ordered pear"), Set.copyOf(audit));
             assertEquals(2, graph.stage("order").metrics().handled());
         }
     }

@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Queue;
@@ -79,8 +80,10 @@ public final class AsyncFiles implements AutoCloseable {
     public <A> boolean readAll(Path path, A attachment, Sink<? super FileCompletion<A>> completions) {
         AsyncFile<A> file = new AsyncFile<>(path, completions);
         return file.submit(FileOp.READ_ALL, attachment, () -> {
+            FileTime modified = Files.getLastModifiedTime(path);
             byte[] bytes = Files.readAllBytes(path);
-            return new FileCompletion<>(path, FileOp.READ_ALL, attachment, bytes.length, ByteBuffer.wrap(bytes), null);
+            return new FileCompletion<>(path, FileOp.READ_ALL, attachment, bytes.length, ByteBuffer.wrap(bytes), null,
+                    modified);
         });
     }
 

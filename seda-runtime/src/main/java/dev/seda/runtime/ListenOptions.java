@@ -9,8 +9,11 @@ package dev.seda.runtime;
  *     by TCP flow control instead of being buffered; the budget holds a tenth of a second's worth
  * @param backlog connections the kernel may queue before they are accepted (capped by the OS,
  *     {@code net.core.somaxconn} on Linux); they wait there while accepting is suspended
+ * @param pauseAcceptingAbove 0 for off; else accepting pauses while the listening stage's queue holds
+ *     more packets than this, and resumes once it is down to half. When even answering "busy" costs
+ *     too much, new connections wait in the kernel's backlog instead of adding work
  */
-public record ListenOptions(Stage<TcpEvent> events, long readLimit, int backlog) {
+public record ListenOptions(Stage<TcpEvent> events, long readLimit, int backlog, int pauseAcceptingAbove) {
     public static final int DEFAULT_BACKLOG = 1024;
 
     public ListenOptions {
@@ -21,22 +24,30 @@ public record ListenOptions(Stage<TcpEvent> events, long readLimit, int backlog)
         if (backlog < 1) {
             throw new IllegalArgumentException("backlog must be at least 1, got " + backlog);
         }
+        if (pauseAcceptingAbove < 0) {
+            throw new IllegalArgumentException("pauseAcceptingAbove must be 0 (off) or a queue length, got "
+                    + pauseAcceptingAbove);
+        }
     }
 
-    /** No events stage, no read limit, a backlog of {@value #DEFAULT_BACKLOG}. */
+    /** No events stage, no read limit, a backlog of {@value #DEFAULT_BACKLOG}, always accepting. */
     public static ListenOptions defaults() {
-        return new ListenOptions(null, 0, DEFAULT_BACKLOG);
+        return new ListenOptions(null, 0, DEFAULT_BACKLOG, 0);
     }
 
     public ListenOptions events(Stage<TcpEvent> stage) {
-        return new ListenOptions(stage, readLimit, backlog);
+        return new ListenOptions(stage, readLimit, backlog, pauseAcceptingAbove);
     }
 
     public ListenOptions readLimit(long bytesPerSecond) {
-        return new ListenOptions(events, bytesPerSecond, backlog);
+        return new ListenOptions(events, bytesPerSecond, backlog, pauseAcceptingAbove);
     }
 
     public ListenOptions backlog(int connections) {
-        return new ListenOptions(events, readLimit, connections);
+        return new ListenOptions(events, readLimit, connections, pauseAcceptingAbove);
+    }
+
+    public ListenOptions pauseAcceptingAbove(int queueLength) {
+        return new ListenOptions(events, readLimit, backlog, queueLength);
     }
 }

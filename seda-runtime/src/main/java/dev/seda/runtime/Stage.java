@@ -193,7 +193,8 @@ public final class Stage<E> implements Sink<E> {
     }
 
     /**
-     * Offers an event, as request class 0 or the one the overload controller's classifier gives.
+     * Offers an event, as request class 0, or the one the overload controller's classifier gives, or
+     * (with several classes and no classifier) the one a {@link Classified} event names.
      * It goes through the admission policies in order, then the overload controller, then the
      * queue: when full, {@link WhenFull#REJECT} returns {@code false} at once; {@link WhenFull#BLOCK}
      * waits up to the block timeout, then returns {@code false}; {@link WhenFull#DROP_OLDEST} evicts
@@ -204,7 +205,12 @@ public final class Stage<E> implements Sink<E> {
     public boolean offer(E event) {
         Objects.requireNonNull(event, "event");
         OverloadControl oc = settings.overload();
-        int cls = oc == null || oc.classifier() == null ? 0 : checkClass(oc.classifier().applyAsInt(event));
+        int cls = 0;
+        if (oc != null && oc.classifier() != null) {
+            cls = checkClass(oc.classifier().applyAsInt(event));
+        } else if (overload != null && overload.classes() > 1 && event instanceof Classified c) {
+            cls = checkClass(c.requestClass());
+        }
         return admit(event, cls);
     }
 

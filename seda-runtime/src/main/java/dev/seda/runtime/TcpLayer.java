@@ -44,6 +44,8 @@ final class TcpLayer {
     private static final int READ_BUFFER_BYTES = 16 * 1024;
     // Per wakeup, so one flooded UDP socket cannot starve the connections.
     private static final int DATAGRAMS_PER_WAKEUP = 64;
+    // How soon a listener paused by its stage's backlog looks again; short, as the stage drains fast.
+    private static final long ACCEPT_RECHECK_MILLIS = 10;
 
     /** A listen source: where to bind, which stage gets what is read, and how. */
     record Listener(Stage<TcpPacket> stage, String host, int port, ListenOptions options) {}
@@ -67,9 +69,10 @@ final class TcpLayer {
         final LongAdder datagramsIn = new LongAdder();
         final LongAdder datagramsOut = new LongAdder();
         final LongAdder datagramsDropped = new LongAdder();
+        final LongAdder acceptPauses = new LongAdder();
 
         static TcpMetrics sum(List<Counters> all) {
-            long[] v = new long[13];
+            long[] v = new long[14];
             int open = 0;
             for (Counters c : all) {
                 open += c.open.get();
@@ -86,8 +89,10 @@ final class TcpLayer {
                 v[10] += c.datagramsIn.sum();
                 v[11] += c.datagramsOut.sum();
                 v[12] += c.datagramsDropped.sum();
+                v[13] += c.acceptPauses.sum();
             }
-            return new TcpMetrics(v[0], open, v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12]);
+            return new TcpMetrics(v[0], open, v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12],
+                    v[13]);
         }
     }
 
@@ -98,6 +103,7 @@ final class TcpLayer {
         volatile ServerSocketChannel server;  // set by start, read by listenAddress from any thread
         volatile boolean suspended;
         SelectionKey key;  // selector thread only
+        boolean backlogged;  // selector thread only: paused because the stage's queue is too long
 
         Bound(Listener listener) {
             this.listener = listener;
@@ -452,6 +458,7 @@ final class TcpLayer {
                     handle(key);
                 }
                 resumeReading();
+                resumeAccepting();
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.ERROR, "graph '" + graphName + "': TCP selector failed; closing all connections", e);
@@ -461,12 +468,42 @@ final class TcpLayer {
     }
 
     private long selectTimeoutMillis() {
+        long wait = 1000;
         TcpConnection next = paused.peek();
-        if (next == null) {
-            return 1000;
+        if (next != null) {
+            wait = TimeUnit.NANOSECONDS.toMillis(next.resumeAt - System.nanoTime());
         }
-        long wait = TimeUnit.NANOSECONDS.toMillis(next.resumeAt - System.nanoTime());
+        if (anyBacklogged()) {
+            wait = Math.min(wait, ACCEPT_RECHECK_MILLIS);
+        }
         return Math.max(1, Math.min(1000, wait));  // never 0: that would wait forever
+    }
+
+    private boolean anyBacklogged() {
+        for (Bound b : bound) {
+            if (b.backlogged) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether accepting should pause: the listening stage has more queued than it is allowed. */
+    private static boolean overBacklog(Bound b) {
+        int limit = b.listener.options().pauseAcceptingAbove();
+        return limit > 0 && b.listener.stage().queueLength() > limit;
+    }
+
+    /** Accepts again on listeners whose stage has worked its queue down to half the limit. */
+    private void resumeAccepting() {
+        for (Bound b : bound) {
+            if (b.backlogged && b.listener.stage().queueLength() <= b.listener.options().pauseAcceptingAbove() / 2) {
+                b.backlogged = false;
+                if (!b.suspended && !closing) {
+                    setInterest(b.key, SelectionKey.OP_ACCEPT, true);
+                }
+            }
+        }
     }
 
     private void runTasks() {
@@ -522,6 +559,11 @@ final class TcpLayer {
         Listener l = b.listener;
         // Checked per connection: a suspend from an OPENED handler takes effect within this batch.
         while (!b.suspended) {
+            if (overBacklog(b)) {
+                b.backlogged = true;
+                b.counters.acceptPauses.increment();
+                break;
+            }
             SocketChannel ch;
             try {
                 ch = server.accept();
@@ -553,7 +595,7 @@ final class TcpLayer {
             }
             opened(c);
         }
-        // Suspended meanwhile: stop asking for accepts until resumed.
+        // Suspended or backlogged meanwhile: stop asking for accepts until resumed.
         setInterest(b.key, SelectionKey.OP_ACCEPT, false);
     }
 

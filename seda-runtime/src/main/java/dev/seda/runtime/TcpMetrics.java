@@ -18,14 +18,16 @@ package dev.seda.runtime;
  * @param datagramsOut datagrams sent
  * @param datagramsDropped datagrams not sent: the socket's send queue was over the clog threshold,
  *     or the send failed
+ * @param acceptPauses times a listener stopped accepting because its stage's queue was over
+ *     {@link ListenOptions#pauseAcceptingAbove()}
  */
 public record TcpMetrics(long accepted, int open, long closed, long clogged, long overloaded,
                          long bytesRead, long bytesWritten, long readPauses, long refused,
                          long connects, long connectFailures,
-                         long datagramsIn, long datagramsOut, long datagramsDropped) {
+                         long datagramsIn, long datagramsOut, long datagramsDropped, long acceptPauses) {
 
     /** The original five counters; the rest zero. */
     public TcpMetrics(long accepted, int open, long closed, long clogged, long overloaded) {
-        this(accepted, open, closed, clogged, overloaded, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        this(accepted, open, closed, clogged, overloaded, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 }

@@ -49,11 +49,14 @@ class AsyncFilesTest {
     @Test
     void readsAWholeFile() throws Exception {
         Path file = Files.writeString(dir.resolve("page.html"), "<p>hello</p>");
+        java.nio.file.attribute.FileTime modified = java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L);
+        Files.setLastModifiedTime(file, modified);
         assertTrue(files.readAll(file, 7, done::add));
         FileCompletion<Integer> c = next();
         assertTrue(c.ok());
         assertEquals(7, c.attachment());
         assertEquals("<p>hello</p>", StandardCharsets.UTF_8.decode(c.data()).toString());
+        assertEquals(modified, c.lastModified(), "a web server's Last-Modified comes with the bytes");
     }
 
     @Test

@@ -197,6 +197,47 @@ class NetworkTest {
     }
 
     @Test
+    void listenerPausesAcceptingWhileItsStageIsBackloggedAndResumesOnceDrained() throws Exception {
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        SedaGraph.Builder b = SedaGraph.builder("backlog");
+        Stage<TcpPacket> in = b.stage(StageSettings.of("in").threads(1, 1).queue(64));
+        b.handler(in, p -> {
+            try {
+                gate.await();  // a stage that has fallen behind
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            p.connection().write(ByteBuffer.wrap(p.bytes()));
+        });
+        SedaGraph g = closeLater(b.listen(in, LOOPBACK, 0, ListenOptions.defaults().pauseAcceptingAbove(4)).build());
+        g.start();
+        List<Socket> first = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {  // one in the handler, five queued: over the limit of 4
+            Socket s = connect(g.listenAddress("in"));
+            s.getOutputStream().write('a' + i);
+            first.add(s);
+            int accepted = i + 1;
+            await(() -> g.tcpMetrics().accepted() == accepted && in.metrics().arrivals() == accepted,
+                    "connection " + accepted + " to be read");
+        }
+        Socket late = connect(g.listenAddress("in"));  // waits in the kernel's backlog
+        late.getOutputStream().write('z');
+        late.setSoTimeout(300);
+        assertThrows(SocketTimeoutException.class, () -> late.getInputStream().read());
+        assertEquals(6, g.tcpMetrics().accepted());
+        assertTrue(g.tcpMetrics().acceptPauses() >= 1);
+        assertTrue(g.isAccepting("in"), "a pause for backlog is not a suspension by the application");
+
+        gate.countDown();
+        late.setSoTimeout(5_000);
+        assertEquals('z', late.getInputStream().read(), "accepted and served once the stage drained");
+        for (int i = 0; i < first.size(); i++) {
+            assertEquals('a' + i, first.get(i).getInputStream().read());
+        }
+        assertEquals(7, g.tcpMetrics().accepted());
+    }
+
+    @Test
     void readLimitSlowsAFastSenderThroughTcpAndLosesNothing() throws Exception {
         long limit = 300_000;  // bytes per second, per connection
         int total = 600_000;

@@ -129,4 +129,25 @@ class OverloadControllerTest {
         assertTrue(m.decisions().stream().anyMatch(d -> d.action().equals("shed-lower")), report);
         AdmissionTest.assertAccounted(m);
     }
+
+    record Order(int requestClass) implements Classified {}
+
+    @Test
+    void aClassifiedEventNamesItsOwnClass() throws Exception {
+        SedaGraph.Builder b = SedaGraph.builder("classified").jmx(false);
+        Stage<Order> s = b.stage(StageSettings.of("work")
+                .overload(OverloadControl.of(Duration.ofMillis(50), Duration.ofMillis(50))));
+        b.handler(s, order -> { });
+        SedaGraph g = b.build();
+        g.start();
+        try {
+            assertTrue(s.offer(new Order(1)));
+            assertTrue(s.offer(new Order(0)));
+            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> s.offer(new Order(2)), "the class comes from the event, and is checked");
+            assertTrue(e.getMessage().contains("0..1"), e.getMessage());
+        } finally {
+            assertTrue(g.stop(Duration.ofSeconds(10)));
+        }
+    }
 }

@@ -1,17 +1,22 @@
 package dev.seda.examples.haboob;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Incremental HTTP/1.x request parser for one connection: feed it bytes as they arrive, get back the
- * requests they complete. Not thread-safe; the parse stage runs on one thread.
+ * requests they complete. Not thread-safe; the parse stage runs on one thread. Limits: a request
+ * line of {@value #MAX_LINE_BYTES} bytes (414 beyond), a head of {@value #MAX_HEAD_BYTES} bytes (431
+ * beyond), a body of {@value #MAX_BODY_BYTES} bytes (413 beyond; bodies are skipped, as a static file
+ * server has no use for them).
  */
 final class HttpParser {
+    static final int MAX_LINE_BYTES = 4096;
     static final int MAX_HEAD_BYTES = 8192;
+    static final long MAX_BODY_BYTES = 1024 * 1024;
 
     /** A request that cannot be answered normally; the connection is closed after the status is sent. */
     static final class BadRequest extends Exception {
@@ -23,7 +28,9 @@ final class HttpParser {
         }
     }
 
-    private final ByteArrayOutputStream head = new ByteArrayOutputStream();
+    private byte[] head = new byte[256];
+    private int headLength;
+    private int lineEnds;      // line ends seen in the current head: the first one ends the request line
     private long bodyToSkip;
     private long requests;
     private boolean failed;
@@ -33,70 +40,98 @@ final class HttpParser {
         return requests;
     }
 
+    /** Whether part of a request head has arrived and the rest has not (a slow or stalled client). */
+    boolean inHead() {
+        return headLength > 0 || bodyToSkip > 0;
+    }
+
     List<HttpRequest> feed(byte[] bytes) throws BadRequest {
-        List<HttpRequest> requests = new ArrayList<>(1);
+        List<HttpRequest> complete = new ArrayList<>(1);
         if (failed) {
-            return requests; // the connection is closing after its error response
+            return complete; // the connection is closing after its error response
         }
-        for (int i = 0; i < bytes.length; i++) {
-            if (bodyToSkip > 0) { // request bodies are not used by a static file server
-                int skip = (int) Math.min(bodyToSkip, bytes.length - i);
-                bodyToSkip -= skip;
-                i += skip - 1;
-                continue;
-            }
-            head.write(bytes[i]);
-            if (head.size() > MAX_HEAD_BYTES) {
-                failed = true;
-                throw new BadRequest(431, "request head longer than " + MAX_HEAD_BYTES + " bytes");
-            }
-            if (bytes[i] == '\n' && endsWithBlankLine()) {
-                try {
-                    requests.add(parseHead(head.toString(StandardCharsets.ISO_8859_1)));
-                } catch (BadRequest e) {
-                    failed = true;
-                    throw e;
+        try {
+            for (int i = 0; i < bytes.length; i++) {
+                if (bodyToSkip > 0) {
+                    int skip = (int) Math.min(bodyToSkip, bytes.length - i);
+                    bodyToSkip -= skip;
+                    i += skip - 1;
+                    continue;
                 }
-                head.reset();
+                byte b = bytes[i];
+                if (headLength == 0 && (b == '\r' || b == '\n')) {
+                    continue; // a stray CRLF between requests is tolerated (RFC 9112 2.2)
+                }
+                append(b);
+                if (b == '\n') {
+                    if (lineEnds++ > 0 && endsWithBlankLine()) {
+                        complete.add(parseHead(new String(head, 0, headLength, StandardCharsets.ISO_8859_1)));
+                        headLength = 0;
+                        lineEnds = 0;
+                    }
+                } else if (lineEnds == 0 && headLength > MAX_LINE_BYTES) {
+                    throw new BadRequest(414, "request line longer than " + MAX_LINE_BYTES + " bytes");
+                } else if (headLength > MAX_HEAD_BYTES) {
+                    throw new BadRequest(431, "request head longer than " + MAX_HEAD_BYTES + " bytes");
+                }
             }
+        } catch (BadRequest e) {
+            failed = true;
+            throw e;
         }
-        return requests;
+        return complete;
+    }
+
+    private void append(byte b) {
+        if (headLength == head.length) {
+            head = Arrays.copyOf(head, head.length * 2);
+        }
+        head[headLength++] = b;
     }
 
     private boolean endsWithBlankLine() {
-        byte[] b = head.toByteArray();
-        int n = b.length;
-        if (n == 2 && b[0] == '\r') {
-            head.reset(); // tolerate a stray CRLF between requests (RFC 9112 2.2)
-            return false;
-        }
-        return n >= 4 && b[n - 4] == '\r' && b[n - 3] == '\n' && b[n - 2] == '\r' && b[n - 1] == '\n';
+        int n = headLength;
+        return n >= 4 && head[n - 4] == '\r' && head[n - 3] == '\n' && head[n - 2] == '\r';
     }
 
     private HttpRequest parseHead(String text) throws BadRequest {
-        String[] lines = text.split("\r\n");
-        String[] requestLine = lines[0].split(" ", -1);
-        if (requestLine.length != 3 || !requestLine[0].matches("[A-Z]{1,16}") || requestLine[1].isEmpty()
-                || !requestLine[2].matches("HTTP/1\\.[01]")) {
+        // No regular expressions on this path: it runs for every request.
+        int lineEnd = text.indexOf("\r\n");
+        int firstSpace = text.indexOf(' ');
+        int secondSpace = firstSpace < 0 ? -1 : text.indexOf(' ', firstSpace + 1);
+        if (firstSpace < 0 || secondSpace < 0 || secondSpace > lineEnd) {
             throw new BadRequest(400, "malformed request line");
         }
-        boolean http11 = requestLine[2].equals("HTTP/1.1");
+        String method = text.substring(0, firstSpace);
+        String target = text.substring(firstSpace + 1, secondSpace);
+        String version = text.substring(secondSpace + 1, lineEnd);
+        if (!isMethod(method) || target.isEmpty() || target.indexOf(' ') >= 0
+                || !version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
+            throw new BadRequest(400, "malformed request line");
+        }
+        boolean http11 = version.equals("HTTP/1.1");
         String connection = "";
         boolean host = false;
-        for (int i = 1; i < lines.length; i++) {
-            String line = lines[i];
-            int colon = line.indexOf(':');
-            if (colon <= 0 || line.charAt(0) == ' ' || line.charAt(0) == '\t'
-                    || line.substring(0, colon).chars().anyMatch(c -> c <= ' ' || c >= 127)) {
+        String ifModifiedSince = null;
+        String range = null;
+        String ifRange = null;
+        int requestClass = HttpRequest.ANONYMOUS;
+        for (int start = lineEnd + 2, end; (end = text.indexOf("\r\n", start)) > start; start = end + 2) {
+            int colon = text.indexOf(':', start);
+            if (colon <= start || colon > end || !isToken(text, start, colon)) {
                 throw new BadRequest(400, "malformed header line");
             }
-            String name = line.substring(0, colon).toLowerCase(Locale.ROOT);
-            String value = line.substring(colon + 1).trim();
+            String name = text.substring(start, colon).toLowerCase(Locale.ROOT);
+            String value = text.substring(colon + 1, end).trim();
             switch (name) {
                 case "connection" -> connection = value.toLowerCase(Locale.ROOT);
                 case "host" -> host = true;
                 case "content-length" -> bodyToSkip = contentLength(value);
                 case "transfer-encoding" -> throw new BadRequest(400, "request bodies are not supported");
+                case "if-modified-since" -> ifModifiedSince = value;
+                case "range" -> range = value;
+                case "if-range" -> ifRange = value;
+                case "cookie" -> requestClass = hasSession(value) ? HttpRequest.SIGNED_IN : requestClass;
                 default -> { }
             }
         }
@@ -104,13 +139,52 @@ final class HttpParser {
             throw new BadRequest(400, "HTTP/1.1 request without Host");
         }
         boolean keepAlive = http11 ? !connection.contains("close") : connection.contains("keep-alive");
-        return new HttpRequest(requestLine[0], requestLine[1], keepAlive, this.requests++);
+        return new HttpRequest(method, target, keepAlive, this.requests++, ifModifiedSince, range, ifRange,
+                requestClass);
+    }
+
+    /** Whether a Cookie header holds a {@code session} cookie: the mark of a signed-in user. */
+    private static boolean hasSession(String cookies) {
+        for (String cookie : cookies.split(";")) {
+            if (cookie.trim().startsWith("session=")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isMethod(String s) {
+        if (s.isEmpty() || s.length() > 16) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 'A' || c > 'Z') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A header name: visible ASCII without separators' worst offenders (space, tab, controls). */
+    private static boolean isToken(String line, int start, int end) {
+        for (int i = start; i < end; i++) {
+            char c = line.charAt(i);
+            if (c <= ' ' || c >= 127) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long contentLength(String value) throws BadRequest {
-        if (!value.matches("\\d{1,12}")) {
+        if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new BadRequest(400, "malformed Content-Length");
         }
-        return Long.parseLong(value);
+        long length = Long.parseLong(value);
+        if (length > MAX_BODY_BYTES) {
+            throw new BadRequest(413, "request body of " + length + " bytes; at most " + MAX_BODY_BYTES);
+        }
+        return length;
     }
 }

@@ -2,49 +2,125 @@ package dev.seda.examples.haboob;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
 
 /**
- * A response ready to be written: status, content type and body. {@code head} leaves the body out
- * (HEAD requests); {@code keepAlive} false closes the connection once it is written.
+ * A response ready to be written.
+ *
+ * @param body the bytes the body is taken from: {@code length} bytes at {@code offset} (a byte range
+ *     of a cached page is served without copying it)
+ * @param head whether the body is left out (HEAD requests, 304); Content-Length still tells its size
+ * @param keepAlive false closes the connection once the response is written
+ * @param headers further header lines, each ending in CRLF, e.g. {@code "Location: /a/\r\n"}
  */
-public record HttpResponse(int status, String contentType, byte[] body, boolean head, boolean keepAlive,
-                           String location) {
+public record HttpResponse(int status, String contentType, byte[] body, int offset, int length, boolean head,
+                           boolean keepAlive, String headers) {
+    private static final String TEXT = "text/plain; charset=utf-8";
 
+    /** A whole body with no further headers. */
     public HttpResponse(int status, String contentType, byte[] body, boolean head, boolean keepAlive) {
-        this(status, contentType, body, head, keepAlive, null);
+        this(status, contentType, body, 0, body.length, head, keepAlive, "");
     }
 
     /** A 301 to the same path with a slash: a directory's address ends with one. */
-    static HttpResponse redirect(String location, boolean keepAlive) {
-        return new HttpResponse(301, "text/plain; charset=utf-8",
-                ("moved to " + location + "\n").getBytes(StandardCharsets.UTF_8), false, keepAlive, location);
+    static HttpResponse redirect(String location, HttpRequest request) {
+        byte[] body = ("moved to " + location + "\n").getBytes(StandardCharsets.UTF_8);
+        return new HttpResponse(301, TEXT, body, 0, body.length, request.isHead(), request.keepAlive(),
+                "Location: " + location + "\r\n");
     }
 
+    /**
+     * A cached page as the request asks for it: 304 when it has not changed since If-Modified-Since,
+     * 206 for one satisfiable byte range (416 when none is), else 200 with the whole page.
+     */
     static HttpResponse page(Page page, HttpRequest request) {
-        return new HttpResponse(200, page.contentType(), page.bytes(), request.method().equals("HEAD"),
-                request.keepAlive());
+        String lastModified = page.lastModifiedHeader();
+        String validators = "Last-Modified: " + lastModified + "\r\nAccept-Ranges: bytes\r\n";
+        int size = page.bytes().length;
+        if (notModifiedSince(page.lastModified(), request.ifModifiedSince())) {
+            return new HttpResponse(304, page.contentType(), page.bytes(), 0, 0, true, request.keepAlive(),
+                    "Last-Modified: " + lastModified + "\r\n");
+        }
+        if (request.range() != null && (request.ifRange() == null || request.ifRange().equals(lastModified))) {
+            ByteRange range = ByteRange.parse(request.range(), size);
+            if (range == ByteRange.UNSATISFIABLE) {
+                byte[] body = "416 Range Not Satisfiable\n".getBytes(StandardCharsets.UTF_8);
+                return new HttpResponse(416, TEXT, body, 0, body.length, request.isHead(), request.keepAlive(),
+                        "Content-Range: bytes */" + size + "\r\n");
+            }
+            if (range != null) {
+                return new HttpResponse(206, page.contentType(), page.bytes(), (int) range.first(),
+                        (int) range.length(), request.isHead(), request.keepAlive(), validators
+                        + "Content-Range: bytes " + range.first() + "-" + range.last() + "/" + size + "\r\n");
+            }
+        }
+        return new HttpResponse(200, page.contentType(), page.bytes(), 0, size, request.isHead(), request.keepAlive(),
+                validators);
     }
 
-    static HttpResponse error(int status, boolean keepAlive) {
-        String text = status + " " + reason(status) + "\n";
-        return new HttpResponse(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8), false,
-                keepAlive);
+    /** A page computed for this request: never cached, never conditional. */
+    static HttpResponse dynamic(byte[] body, HttpRequest request) {
+        return new HttpResponse(200, TEXT, body, 0, body.length, request.isHead(), request.keepAlive(),
+                "Cache-Control: no-store\r\n");
+    }
+
+    /** The answer to a request the server sheds: cheap to make, and it keeps the connection. */
+    static HttpResponse busy(HttpRequest request, int retryAfterSeconds) {
+        byte[] body = BUSY_BODY;
+        return new HttpResponse(503, TEXT, body, 0, body.length, request.isHead(), request.keepAlive(),
+                "Retry-After: " + retryAfterSeconds + "\r\n");
+    }
+
+    private static final byte[] BUSY_BODY = "503 Service Unavailable: overloaded, retry later\n"
+            .getBytes(StandardCharsets.UTF_8);
+
+    static HttpResponse error(int status, HttpRequest request) {
+        byte[] body = (status + " " + reason(status) + "\n").getBytes(StandardCharsets.UTF_8);
+        return new HttpResponse(status, TEXT, body, 0, body.length, request.isHead(), request.keepAlive(),
+                status == 405 ? "Allow: GET, HEAD\r\n" : "");
+    }
+
+    /** An error before a request could be read; the connection closes after it. */
+    static HttpResponse badRequest(int status) {
+        byte[] body = (status + " " + reason(status) + "\n").getBytes(StandardCharsets.UTF_8);
+        return new HttpResponse(status, TEXT, body, false, false);
+    }
+
+    private static boolean notModifiedSince(Instant lastModified, String ifModifiedSince) {
+        if (ifModifiedSince == null) {
+            return false;
+        }
+        try {
+            Instant since = ZonedDateTime.parse(ifModifiedSince, Page.HTTP_DATE).toInstant();
+            return !lastModified.isAfter(since);
+        } catch (DateTimeParseException e) {
+            return false; // an invalid date is ignored (RFC 9110 13.1.3)
+        }
     }
 
     ByteBuffer encode() {
-        String headers = "HTTP/1.1 " + status + " " + reason(status) + "\r\n"
-                + "Server: seda-haboob\r\n"
-                + "Content-Type: " + contentType + "\r\n"
-                + "Content-Length: " + body.length + "\r\n"
-                + (status == 405 ? "Allow: GET, HEAD\r\n" : "")
-                + (location == null ? "" : "Location: " + location + "\r\n")
-                + (keepAlive ? "" : "Connection: close\r\n")
-                + "\r\n";
-        byte[] head = headers.getBytes(StandardCharsets.ISO_8859_1);
-        ByteBuffer out = ByteBuffer.allocate(head.length + (this.head ? 0 : body.length));
-        out.put(head);
-        if (!this.head) {
-            out.put(body);
+        StringBuilder h = new StringBuilder(200)
+                .append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n")
+                .append("Server: seda-haboob\r\n")
+                .append("Date: ").append(HttpDate.now()).append("\r\n");
+        if (status != 304) {
+            h.append("Content-Type: ").append(contentType).append("\r\n")
+                    .append("Content-Length: ").append(length).append("\r\n");
+        }
+        h.append(headers);
+        if (!keepAlive) {
+            h.append("Connection: close\r\n");
+        }
+        h.append("\r\n");
+        int headLength = h.length();
+        ByteBuffer out = ByteBuffer.allocate(headLength + (head ? 0 : length));
+        for (int i = 0; i < headLength; i++) {
+            out.put((byte) h.charAt(i)); // header text is ASCII
+        }
+        if (!head) {
+            out.put(body, offset, length);
         }
         return out.flip();
     }
@@ -52,10 +128,15 @@ public record HttpResponse(int status, String contentType, byte[] body, boolean 
     static String reason(int status) {
         return switch (status) {
             case 200 -> "OK";
+            case 206 -> "Partial Content";
             case 301 -> "Moved Permanently";
+            case 304 -> "Not Modified";
             case 400 -> "Bad Request";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
+            case 413 -> "Content Too Large";
+            case 414 -> "URI Too Long";
+            case 416 -> "Range Not Satisfiable";
             case 431 -> "Request Header Fields Too Large";
             case 500 -> "Internal Server Error";
             case 503 -> "Service Unavailable";

@@ -1,9 +1,27 @@
 package dev.seda.examples.haboob;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
-/** A file's bytes and content type, as cached and served. */
-public record Page(String contentType, byte[] bytes) {
+/**
+ * A file's bytes as cached and served, with its content type and modification time.
+ *
+ * @param lastModified the file's modification time, in whole seconds as HTTP dates have them
+ * @param readAt when the bytes were read ({@code System.nanoTime()}): the cache revalidates old pages
+ */
+public record Page(String contentType, byte[] bytes, Instant lastModified, long readAt) {
+    static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+
+    public Page {
+        lastModified = lastModified.truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    String lastModifiedHeader() {
+        return HTTP_DATE.format(lastModified);
+    }
 
     static String contentType(String fileName) {
         String name = fileName.toLowerCase(Locale.ROOT);
@@ -18,6 +36,7 @@ public record Page(String contentType, byte[] bytes) {
             case "jpg", "jpeg" -> "image/jpeg";
             case "gif" -> "image/gif";
             case "ico" -> "image/x-icon";
+            case "pdf" -> "application/pdf";
             case "txt", "md" -> "text/plain; charset=utf-8";
             default -> "application/octet-stream";
         };

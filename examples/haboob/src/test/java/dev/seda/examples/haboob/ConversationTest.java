@@ -8,12 +8,12 @@ import org.junit.jupiter.api.Test;
 class ConversationTest {
 
     static HttpResponse response(int status) {
-        return HttpResponse.error(status, true);
+        return HttpResponse.badRequest(status);
     }
 
     @Test
     void responsesLeaveInRequestOrderWhateverOrderTheyArriveIn() {
-        Conversation c = new Conversation();
+        Conversation c = new Conversation(null, 0);
         HttpResponse first = response(200);
         HttpResponse second = response(404);
         HttpResponse third = response(405);

@@ -62,4 +62,44 @@ class HttpParserTest {
         var e = assertThrows(HttpParser.BadRequest.class, () -> new HttpParser().feed(ascii(huge)));
         assertEquals(431, e.status);
     }
+
+    @Test
+    void refusesAnOversizedRequestLineAndBody() {
+        String longTarget = "GET /" + "a".repeat(HttpParser.MAX_LINE_BYTES) + " HTTP/1.1\r\nHost: h\r\n\r\n";
+        assertEquals(414, assertThrows(HttpParser.BadRequest.class,
+                () -> new HttpParser().feed(ascii(longTarget))).status);
+        String bigBody = "POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: " + (HttpParser.MAX_BODY_BYTES + 1)
+                + "\r\n\r\n";
+        assertEquals(413, assertThrows(HttpParser.BadRequest.class,
+                () -> new HttpParser().feed(ascii(bigBody))).status);
+    }
+
+    @Test
+    void keepsConditionalAndRangeHeaders() throws Exception {
+        HttpRequest r = new HttpParser().feed(ascii("GET /a HTTP/1.1\r\nHost: h\r\n"
+                + "If-Modified-Since: Tue, 14 Nov 2023 22:13:20 GMT\r\nrange: bytes=0-9\r\n"
+                + "If-Range: Tue, 14 Nov 2023 22:13:20 GMT\r\n\r\n")).get(0);
+        assertEquals("Tue, 14 Nov 2023 22:13:20 GMT", r.ifModifiedSince());
+        assertEquals("bytes=0-9", r.range());
+        assertEquals("Tue, 14 Nov 2023 22:13:20 GMT", r.ifRange());
+    }
+
+    @Test
+    void knowsWhenItIsInsideAHead() throws Exception {
+        HttpParser parser = new HttpParser();
+        assertFalse(parser.inHead());
+        parser.feed(ascii("GET / HTTP/1.1\r\nHo"));
+        assertTrue(parser.inHead(), "a slow client's half-sent head");
+        parser.feed(ascii("st: h\r\n\r\n"));
+        assertFalse(parser.inHead());
+    }
+
+    @Test
+    void aSessionCookieMakesASignedInRequest() throws Exception {
+        List<HttpRequest> got = new HttpParser().feed(ascii("GET / HTTP/1.1\r\nHost: h\r\n\r\n"
+                + "GET / HTTP/1.1\r\nHost: h\r\nCookie: theme=dark; session=abc123\r\n\r\n"
+                + "GET / HTTP/1.1\r\nHost: h\r\nCookie: nosession=1\r\n\r\n"));
+        assertEquals(List.of(HttpRequest.ANONYMOUS, HttpRequest.SIGNED_IN, HttpRequest.ANONYMOUS),
+                got.stream().map(HttpRequest::requestClass).toList());
+    }
 }
