@@ -20,9 +20,14 @@ import java.util.function.ToIntFunction;
  *       undershot far below capacity), from the highest class down: if a lower class still admits
  *       more than {@code minRate}, every lower class's rate is divided by {@code lowerClassDecrease}
  *       (they are shed first); otherwise the class's own rate is divided by {@code decrease};</li>
- *   <li>for a class under half its target that was not cut, the rate grows additively by
- *       {@code increase × (headroom − 0.1)}, headroom being 1 − p90/target, up to {@code maxRate}.</li>
+ *   <li>for a class under half its target that was not cut (the lower of the smoothed value and this
+ *       window's), the rate grows by {@code max(increase, 0.2 × handled rate) × (headroom − 0.1)},
+ *       headroom being 1 − p90/target, up to {@code maxRate}: additive as in the paper while the class
+ *       is idle, multiplicative while the bucket is what limits it (a deviation: additive steps of 10/s
+ *       took minutes to climb back to a capacity of hundreds per second after one backlog).</li>
  * </ul>
+ * Events admitted before the last cut are counted but not sampled: they waited behind the backlog that
+ * caused the cut and say nothing about the new rate; a window with only such events changes nothing.
  * A decrease starts from the rate the class was actually handled at when that is lower than its
  * bucket rate, so that the first cut bites at once instead of spending adjustments above the real
  * throughput (a deviation from the paper, where the rate starts at a tuned rate_max).

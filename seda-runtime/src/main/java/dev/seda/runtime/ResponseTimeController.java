@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -16,6 +18,9 @@ final class ResponseTimeController {
     static final double SMOOTHING = 0.7;   // alpha: weight of the old 90th percentile
     static final double INCREASE_BELOW = -0.5;  // err_i: grow only under half the target
     static final double INCREASE_OFFSET = -0.1; // c_i
+    // Growth per adjustment, as a share of the rate the class was really handled at: a rate that was
+    // cut far below capacity comes back in a few windows instead of a few minutes.
+    static final double GROWTH = 0.2;
 
     private final OverloadControl control;
     private final LongSupplier clock;
@@ -25,6 +30,11 @@ final class ResponseTimeController {
     private final long[][] samples;      // per class, this window's response times
     private final int[] counts;
     private final long[] handled;        // per class, this window (all handled, beyond the samples kept)
+    private final int[] stale;           // per class, this window: events admitted before the last cut
+    private final LongAdder[] arrivals;  // per class, this window: events offered
+    private final double[] admitShare;   // per class: the share of arrivals admitted at random; 1 for all
+    private boolean everCut;
+    private long lastCut;
     private final double[] smoothed;     // nanos; -1 until measured
     private int total;
     private long windowStart;
@@ -44,6 +54,13 @@ final class ResponseTimeController {
         this.samples = new long[classes][control.samples()];
         this.counts = new int[classes];
         this.handled = new long[classes];
+        this.stale = new int[classes];
+        this.arrivals = new LongAdder[classes];
+        this.admitShare = new double[classes];
+        for (int c = 0; c < classes; c++) {
+            arrivals[c] = new LongAdder();
+            admitShare[c] = 1;
+        }
         this.smoothed = new double[classes];
         Arrays.fill(smoothed, -1);
         this.windowStart = now;
@@ -53,8 +70,19 @@ final class ResponseTimeController {
         return classes;
     }
 
-    /** Takes a token of the class's bucket. */
+    /**
+     * Admits an event of the class, or not. While a class is limited, each event is first admitted
+     * at random with probability rate / arrival rate (of the last window), then must find a token in
+     * the bucket. The bucket alone admits whichever arrivals come just after it refills: with clients
+     * that send at a steady pace, the same clients every time, so shedding would not be spread fairly.
+     * The random draw spreads it; the bucket still caps a burst the last window did not foresee.
+     */
     boolean tryAdmit(int cls) {
+        arrivals[cls].increment();
+        double share = admitShare[cls];
+        if (share < 1 && ThreadLocalRandom.current().nextDouble() >= share) {
+            return false;
+        }
         return buckets[cls].tryAcquire(clock.getAsLong());
     }
 
@@ -96,9 +124,21 @@ final class ResponseTimeController {
 
     /** One handled (or expired) event's response time; may adjust. */
     List<ControllerDecisionDraft> record(int cls, long responseNanos) {
+        return record(cls, responseNanos, clock.getAsLong());
+    }
+
+    /**
+     * One handled (or expired) event's response time, measured at {@code now}; may adjust. An event
+     * admitted before the last cut says nothing about the rate set since: it waited behind the
+     * backlog that caused the cut. Judging the new rate on it would cut again and again while that
+     * backlog drains, far below capacity; so it is counted, but not sampled.
+     */
+    List<ControllerDecisionDraft> record(int cls, long responseNanos, long now) {
         synchronized (this) {
             handled[cls]++;
-            if (counts[cls] < samples[cls].length) {
+            if (everCut && now - responseNanos - lastCut < 0) {
+                stale[cls]++;
+            } else if (counts[cls] < samples[cls].length) {
                 samples[cls][counts[cls]++] = responseNanos;
             }
             if (++total < control.samples()) {
@@ -124,6 +164,7 @@ final class ResponseTimeController {
         double seconds = Math.max(1e-9, (now - windowStart) / 1e9);
         boolean[] over = new boolean[classes];
         boolean[] measured = new boolean[classes];
+        double[] windowP90 = new double[classes];
         double[] throughput = new double[classes];
         for (int c = 0; c < classes; c++) {
             throughput[c] = handled[c] / seconds;
@@ -131,6 +172,7 @@ final class ResponseTimeController {
                 long[] s = Arrays.copyOf(samples[c], counts[c]);
                 Arrays.sort(s);
                 long p90 = Reservoir.percentile(s, 0.90);
+                windowP90[c] = p90;
                 smoothed[c] = smoothed[c] < 0 ? p90 : SMOOTHING * smoothed[c] + (1 - SMOOTHING) * p90;
                 measured[c] = true;
                 // Over only when this window is over too: the average alone still remembers a
@@ -165,11 +207,19 @@ final class ResponseTimeController {
             if (cut[c] || over[c]) {
                 continue;
             }
-            // No sample at all is no evidence of overload: treat it as an idle class.
-            double err = measured[c] ? (smoothed[c] - targets[c]) / targets[c] : -1;
+            if (!measured[c] && stale[c] > 0) {
+                continue;  // only events from before the last cut: wait for evidence about the new rate
+            }
+            // No sample at all is no evidence of overload: treat it as an idle class. Judged on the
+            // lower of the average and this window, mirroring the cut: the average alone remembers a
+            // backlog that is gone for several windows, and growth would wait for it to forget.
+            double err = measured[c] ? (Math.min(smoothed[c], windowP90[c]) - targets[c]) / targets[c] : -1;
             double rate = buckets[c].rate();
             if (err < INCREASE_BELOW && rate < control.maxRate()) {
-                double next = Math.min(control.maxRate(), rate + control.increase() * (-err + INCREASE_OFFSET));
+                // Additive as in the paper, plus a share of what the class was really handled at: while
+                // the bucket is what limits it, that grows it multiplicatively.
+                double step = Math.max(control.increase(), GROWTH * Math.min(rate, throughput[c]));
+                double next = Math.min(control.maxRate(), rate + step * (-err + INCREASE_OFFSET));
                 setRate(c, next, now, "increase", measured[c]
                         ? String.format("class %d p90 %.1f ms under its target %.1f ms", c, smoothed[c] / 1e6,
                                 targets[c] / 1e6)
@@ -187,8 +237,15 @@ final class ResponseTimeController {
             }
         }
         overloaded = anyOver;
+        for (int c = 0; c < classes; c++) {
+            double arrivalRate = arrivals[c].sumThenReset() / seconds;
+            double rate = buckets[c].rate();
+            // Racy reads by tryAdmit are fine: a stale share for a moment, and the bucket still caps.
+            admitShare[c] = rate == Double.POSITIVE_INFINITY || arrivalRate <= rate ? 1 : rate / arrivalRate;
+        }
         Arrays.fill(counts, 0);
         Arrays.fill(handled, 0);
+        Arrays.fill(stale, 0);
         total = 0;
         windowStart = now;
         return out;
@@ -207,6 +264,10 @@ final class ResponseTimeController {
             return;
         }
         buckets[cls].setRate(rate, now);
+        if (rate < before) {
+            everCut = true;
+            lastCut = now;
+        }
         out.add(new ControllerDecisionDraft(action, before, rate, reason));
     }
 }

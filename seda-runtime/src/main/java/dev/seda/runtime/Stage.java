@@ -831,7 +831,7 @@ public final class Stage<E> implements Sink<E> {
         if (maxQueueAgeNanos > 0 && now - e.enqueued() > maxQueueAgeNanos) {
             if (overload != null) {
                 // Waiting past its deadline is the clearest overload signal there is.
-                recordDrafts(overload.record(e.requestClass(), now - e.enqueued()));
+                recordDrafts(overload.record(e.requestClass(), now - e.enqueued(), now));
             }
             discard(RejectReason.EXPIRED);
             return true;
@@ -862,7 +862,7 @@ public final class Stage<E> implements Sink<E> {
             serviceTime.record(end - start);
             responseTime.record(end - e.enqueued());
             if (overload != null) {
-                recordDrafts(overload.record(e.requestClass(), end - e.enqueued()));
+                recordDrafts(overload.record(e.requestClass(), end - e.enqueued(), end));
             }
         } finally {
             finish(1, failure);
@@ -925,7 +925,7 @@ public final class Stage<E> implements Sink<E> {
             for (Envelope<E> e : live) {
                 responseTime.record(end - e.enqueued());
                 if (overload != null) {
-                    recordDrafts(overload.record(e.requestClass(), end - e.enqueued()));
+                    recordDrafts(overload.record(e.requestClass(), end - e.enqueued(), end));
                 }
             }
             if (batching != null) {

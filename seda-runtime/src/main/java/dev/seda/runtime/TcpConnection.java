@@ -47,6 +47,8 @@ public final class TcpConnection {
     private final AtomicLong pendingBytes = new AtomicLong();
     // Set while a flush request is queued for the selector thread, so writes don't pile up requests.
     final AtomicBoolean flushRequested = new AtomicBoolean();
+    // Held by whichever thread is writing queued bytes to the socket: one at a time keeps them in order.
+    private final AtomicBoolean flushing = new AtomicBoolean();
     private final AtomicBoolean open = new AtomicBoolean(true);
     private volatile boolean closeRequested;
     private volatile String closeAfterWritesReason;
@@ -84,8 +86,9 @@ public final class TcpConnection {
     }
 
     /**
-     * Queues the bytes between the buffer's position and limit, to be written in order by the
-     * selector thread. The bytes are referenced, not copied, and the caller's buffer (position,
+     * Queues the bytes between the buffer's position and limit, to be written in order. When nothing
+     * else is being written, this thread writes what the socket takes at once (without blocking);
+     * the selector thread writes the rest as the peer reads. The bytes are referenced, not copied, and the caller's buffer (position,
      * limit) is left untouched, so one read-only buffer may be written to many connections; do not
      * change those bytes afterwards.
      *
@@ -108,7 +111,25 @@ public final class TcpConnection {
             return false;
         }
         writeQueue.add(own);
-        layer.requestFlush(this);
+        if (!connected || !flushing.compareAndSet(false, true)) {
+            layer.requestFlush(this);  // someone is flushing: the selector thread takes it from there
+            return true;
+        }
+        // Nobody is writing to this socket: write from this thread, and spare the selector thread
+        // a wake-up for the common case of a response that fits in the socket buffer.
+        boolean done;
+        try {
+            done = flushQueue();
+        } catch (IOException e) {
+            flushing.set(false);
+            close(TcpEvent.RESET);
+            return false;
+        }
+        flushing.set(false);
+        if (!done || !writeQueue.isEmpty() || closeRequested) {
+            // The rest waits for OP_WRITE, or another write or a close came meanwhile.
+            layer.requestFlush(this);
+        }
         return true;
     }
 
@@ -192,12 +213,26 @@ public final class TcpConnection {
         return channel;
     }
 
+    /** What {@link #flush()} did. */
+    enum Flushed { ALL, PARTLY, BUSY }
+
     /**
-     * Writes what the socket takes now.
-     *
-     * @return whether everything queued was written
+     * Writes what the socket takes now, unless an application thread is writing to it this moment:
+     * that thread asks for another flush when it is done, if anything is left or a close waits.
      */
-    boolean flush() throws IOException {
+    Flushed flush() throws IOException {
+        if (!flushing.compareAndSet(false, true)) {
+            return Flushed.BUSY;
+        }
+        try {
+            return flushQueue() ? Flushed.ALL : Flushed.PARTLY;
+        } finally {
+            flushing.set(false);
+        }
+    }
+
+    /** Writes what the socket takes now; the caller holds {@link #flushing}. */
+    private boolean flushQueue() throws IOException {
         ByteBuffer head;
         while ((head = writeQueue.peek()) != null) {
             int n = channel.write(head);

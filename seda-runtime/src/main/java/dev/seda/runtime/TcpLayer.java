@@ -778,9 +778,12 @@ final class TcpLayer {
             return;  // an outgoing connection flushes once connected
         }
         try {
-            boolean done = c.flush();
+            TcpConnection.Flushed flushed = c.flush();
+            if (flushed == TcpConnection.Flushed.BUSY) {
+                return;  // an application thread is writing; it asks again when done
+            }
             SelectionKey key = c.key;
-            if (done) {
+            if (flushed == TcpConnection.Flushed.ALL) {
                 key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
                 if (c.closeRequested()) {
                     c.close(c.closeAfterWritesReason());

@@ -172,8 +172,8 @@ class ControllerLogicTest {
             recordMany(c, 0, 100, MS / 10);
         }
         assertFalse(c.overloaded());
-        assertTrue(c.rate(0) > before, "additive increase under half the target");
-        assertTrue(c.rate(0) < before + 10 * 10, "by at most the increase step per adjustment");
+        assertTrue(c.rate(0) > before, "increase under half the target");
+        assertTrue(c.rate(0) < before * Math.pow(1.2, 10), "by at most a fifth of the handled rate per adjustment");
         // A window that ends without samples counts as idle: increase.
         before = c.rate(0);
         now += 999 * MS;
@@ -188,6 +188,59 @@ class ControllerLogicTest {
             admitted += c.tryAdmit(0) ? 1 : 0;
         }
         assertEquals(Math.max(1, (int) (c.rate(0) / 10)), admitted);
+    }
+
+    @Test
+    void eventsAdmittedBeforeACutDoNotCutAgainAndARateCutFarBelowCapacityComesBackInAFewWindows() {
+        ResponseTimeController c = new ResponseTimeController(OverloadControl.target(Duration.ofMillis(100)), clock);
+        // A backlog: 100 events at 400/s, each waited 500 ms. Cut from 400/s to 333/s.
+        now += 250 * MS;
+        assertEquals("decrease", recordMany(c, 0, 100, 500 * MS).get(0).action());
+        assertEquals(400 / 1.2, c.rate(0), 1e-6);
+        // The backlog drains: more events that were admitted before the cut, still slow. No new cut,
+        // and no increase either.
+        for (int i = 1; i <= 4; i++) {
+            now += 250 * MS;
+            assertEquals(List.of(), recordMany(c, 0, 100, (i * 250 + 100) * MS));  // admitted 100 ms before the cut
+        }
+        assertEquals(400 / 1.2, c.rate(0), 1e-6, "the rate set after the backlog's cut stands");
+        // Fresh events, fast: the rate grows by a fifth of the handled rate per window, not by 10/s.
+        for (int i = 0; i < 3; i++) {
+            now += 250 * MS;
+            recordMany(c, 0, 100, 2 * MS);
+        }
+        assertTrue(c.rate(0) > 400 / 1.2 + 3 * 10, "grew faster than additively: " + c.rate(0));
+    }
+
+    @Test
+    void sheddingIsSpreadOverClientsThatSendAtASteadyPace() {
+        // Cut to about 417/s; then 64 clients that send together every 32 ms (2000/s), always arriving
+        // in the same order, as steady clients started together do. A token bucket alone would admit
+        // the first few of every round: the same clients every time.
+        ResponseTimeController c = new ResponseTimeController(OverloadControl.target(Duration.ofMillis(100)), clock);
+        now += 200 * MS;
+        recordMany(c, 0, 100, 500 * MS); // handled at 500/s, far over the target: 500 / 1.2
+        int clients = 64;
+        long[] admitted = new long[clients];
+        for (int round = 0; round < 320; round++) { // 10 s
+            now += 32 * MS;
+            for (int client = 0; client < clients; client++) {
+                now += 1000; // a microsecond apart
+                if (c.tryAdmit(0)) {
+                    admitted[client]++;
+                    c.record(0, 70 * MS); // under the target, not under half of it: the rate holds
+                }
+            }
+        }
+        double sum = 0;
+        double squares = 0;
+        for (long a : admitted) {
+            sum += a;
+            squares += (double) a * a;
+        }
+        double jain = sum * sum / (clients * squares);
+        assertTrue(sum > 0.8 * 10 * 500 / 1.2 && sum < 1.1 * 10 * 500 / 1.2, "admits at the rate: " + sum);
+        assertTrue(jain > 0.97, "Jain's index " + jain + " of " + java.util.Arrays.toString(admitted));
     }
 
     @Test

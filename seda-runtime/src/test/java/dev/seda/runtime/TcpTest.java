@@ -266,6 +266,47 @@ class TcpTest {
     }
 
     @Test
+    void writesFromSeveralThreadsAtOnceArriveWholeAndEachThreadsInOrder() throws Exception {
+        // The handler hands the connection to 4 threads, which write numbered 20 KiB chunks at once:
+        // some are written by the calling thread, the rest (socket buffer full) by the selector thread.
+        int writers = 4;
+        int chunks = 200;
+        int chunkBytes = 20 * 1024;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        cleanup.add(pool::shutdownNow);
+        SedaGraph g = graph("writers", StageSettings.of("in"), p -> {
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                pool.execute(() -> {
+                    for (int i = 0; i < chunks; i++) {
+                        java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocate(chunkBytes);
+                        while (chunk.hasRemaining()) {
+                            chunk.putInt(writer).putInt(i);
+                        }
+                        p.connection().write(chunk.flip());
+                    }
+                });
+            }
+        }, 64L * 1024 * 1024);
+        Socket s = connect(g);
+        s.getOutputStream().write('x');
+        java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(s.getInputStream()));
+        int[] next = new int[writers];
+        for (int c = 0; c < writers * chunks; c++) {
+            int writer = in.readInt();
+            int i = in.readInt();
+            assertEquals(next[writer]++, i, "writer " + writer + "'s chunks in order");
+            for (int k = 8; k < chunkBytes; k += 8) {
+                assertEquals(writer, in.readInt(), "a chunk arrives whole");
+                assertEquals(i, in.readInt(), "a chunk arrives whole");
+            }
+        }
+        for (int w = 0; w < writers; w++) {
+            assertEquals(chunks, next[w]);
+        }
+    }
+
+    @Test
     void stopDeliversRepliesInFlightThenClosesListenerAndConnections() throws Exception {
         CountDownLatch received = new CountDownLatch(1);
         byte[] reply = new byte[8 << 20];  // more than the kernel buffers (up to 4 MiB send buffer)

@@ -159,7 +159,14 @@ public final class Haboob {
         if (found.page() != null && !found.refresh()) {
             out.reply(connection, request.sequence(), HttpResponse.page(found.page(), request));
         } else if (!out.fileRead().readAll(file, new Miss(connection, request, file))) {
-            shed(connection, request, out::reply); // the file stage is full or over its target
+            // The file stage is full or over its target: a page due for a refresh is served as cached
+            // (the next request tries again); a miss is shed.
+            if (found.page() != null) {
+                cache.refreshNotDone(file);
+                out.reply(connection, request.sequence(), HttpResponse.page(found.page(), request));
+            } else {
+                shed(connection, request, out::reply);
+            }
         }
     }
 

@@ -51,6 +51,11 @@ final class PageCache {
         }
     }
 
+    /** The refresh a lookup was told to do could not start: let a later lookup do it. */
+    synchronized void refreshNotDone(Path file) {
+        refreshing.remove(file);
+    }
+
     /** Forgets a file that is gone or could not be read. */
     synchronized void remove(Path file) {
         refreshing.remove(file);
