@@ -47,13 +47,14 @@ public final class Fairness {
                         limit - 200));
             }
             HttpBench.write(out, "\n| clients | server | req/s | ceiling req/s (clients / think) | mean ms | p99 ms | max ms | "
-                    + "Jain | errors | closes |\n|---:|---|---:|---:|---:|---:|---:|---:|---|---:|\n");
+                    + "Jain | errors | closes | server cores | others on its CPU | load generator cores |\n"
+                    + "|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n");
             for (Kind k : bench.servers) {
                 try (ServerProcess server = bench.start(k)) {
                     bench.warmUp(server, path, 64, 3);
                     for (int n : counts) {
                         if (limit >= 0 && n + 200 > limit) {
-                            HttpBench.write(out, String.format("| %d | %s | (left out: open-file limit %d) | | | | | | | |%n",
+                            HttpBench.write(out, String.format("| %d | %s | (left out: open-file limit %d) | | | | | | | | | | |%n",
                                     n, k.label, limit));
                             continue;
                         }
@@ -61,15 +62,16 @@ public final class Fairness {
                                 .withTimes(warmup, seconds, Duration.ofSeconds(2))
                                 .withSelectorThreads(bench.selectorThreads)
                                 .withClosed(n, Duration.ofMillis(thinkMs));
-                        Measured m = HttpBench.measure(server, plan);
+                        Measured m = bench.measure(server, plan);
                         HttpLoad.Result r = m.result();
                         boolean any = r.ok().getTotalCount() > 0;
-                        HttpBench.write(out, String.format("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %d |%n", n, k.label,
+                        HttpBench.write(out, String.format("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %d | %s | %s | %s |%n", n, k.label,
                                 HttpBench.num(r.goodput()), HttpBench.num(n * 1000.0 / Math.max(1, thinkMs)),
                                 HttpBench.ms(any ? r.ok().getMean() : Double.NaN),
                                 HttpBench.ms(any ? r.ok().getValueAtPercentile(99) : Double.NaN),
                                 HttpBench.ms(any ? r.ok().getMaxValue() : Double.NaN), HttpBench.f3(r.fairness()),
-                                HttpBench.errors(r), r.closes()));
+                                HttpBench.errors(r), r.closes(), HttpBench.f2(m.serverCores()),
+                                HttpBench.f2(m.othersOnServerCpu()), HttpBench.f2(m.loadGeneratorCores())));
                     }
                 }
             }

@@ -27,6 +27,11 @@ import java.util.stream.Stream;
  *   <li>{@code --haboob-jar examples/haboob/target/haboob.jar};
  *   <li>{@code --server-jvm "-Xms512m -Xmx512m"}: JVM options of every server;
  *   <li>{@code --selector-threads 1}: the load generator's selector threads;
+ *   <li>{@code --haboob-args="--report-s 1"}, {@code --netty-args=...}, {@code --jdk-args=...}: more arguments for
+ *       that server (with {@code =}, since the value starts with dashes);
+ *   <li>{@code --poisson}: open-loop clients send with exponential gaps (Poisson arrivals of the same rate)
+ *       instead of a constant period;
+ *   <li>{@code --verbose}: print each server's log (to stderr) after each measured point;
  *   <li>{@code --rounds R} or {@code --page-ms 2}: the SHA-256 rounds of a {@code /dynamic/} page, or the
  *       cost to calibrate them for on this machine.
  * </ul>
@@ -39,6 +44,7 @@ final class HttpBench implements AutoCloseable {
     final List<Kind> servers = new ArrayList<>();
     final ServerProcess.Settings settings;
     final int selectorThreads;
+    final boolean poisson;
     final long rounds;
     final double pageMillis;
     private final Path root;
@@ -62,9 +68,15 @@ final class HttpBench implements AutoCloseable {
         if (servers.contains(Kind.HABOOB) && !Files.isRegularFile(haboobJar)) {
             throw new IllegalArgumentException(haboobJar + " is missing: build it (./mvnw package) or give --haboob-jar");
         }
-        if (needsRounds && opts.get("rounds").isEmpty()) {
-            pageMillis = Double.parseDouble(opts.string("page-ms", "2"));
-            rounds = calibrate(pageMillis);
+        if (needsRounds) {
+            // The cost of a page is measured here, in the load generator's JVM, on its CPU (the same model).
+            double nanosPerRound = nanosPerRound();
+            if (opts.get("rounds").isEmpty()) {
+                rounds = Math.max(1, Math.round(Double.parseDouble(opts.string("page-ms", "2")) * 1e6 / nanosPerRound));
+            } else {
+                rounds = Long.parseLong(opts.string("rounds", "5000"));
+            }
+            pageMillis = rounds * nanosPerRound / 1e6;
         } else {
             rounds = Long.parseLong(opts.string("rounds", "5000"));
             pageMillis = Double.NaN;
@@ -75,24 +87,36 @@ final class HttpBench implements AutoCloseable {
         settings = new ServerProcess.Settings(haboobJar, benchmarksJar, opts.string("server-cpu", "0"), jvm, root,
                 rounds);
         selectorThreads = opts.integer("selector-threads", 1);
+        verbose = opts.flag("verbose");
+        poisson = opts.flag("poisson");
     }
 
     /**
-     * SHA-256 rounds per page for {@code millis} on this JVM's core: rendered for 2 s first so that C2
-     * has compiled the loop, then the median of 7 timed pages.
+     * The cost of one SHA-256 round of {@link DynamicPage} in this JVM: pages rendered for 5 s first,
+     * so that C2 has compiled the digest (on a JVM pinned to one CPU the compiler threads share that
+     * CPU, and 2 s were measured to be too short: the estimate came out 25% high), then the median of 9
+     * timed pages.
      */
-    static long calibrate(double millis) {
-        long until = System.nanoTime() + 2_000_000_000L;
+    static double nanosPerRound() {
+        long until = System.nanoTime() + 5_000_000_000L;
         while (System.nanoTime() - until < 0) {
             DynamicPage.render("warm-up", 10_000);
         }
-        List<Double> nanosPerRound = new ArrayList<>();
-        for (int i = 0; i < 7; i++) {
+        List<Double> nanos = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
             long start = System.nanoTime();
             DynamicPage.render("calibrate", 20_000);
-            nanosPerRound.add((System.nanoTime() - start) / 20_000.0);
+            nanos.add((System.nanoTime() - start) / 20_000.0);
         }
-        return Math.max(1, Math.round(millis * 1e6 / median(nanosPerRound)));
+        return median(nanos);
+    }
+
+    /**
+     * What one core does in pages per second, from the cost measured here ({@link #nanosPerRound}), or
+     * {@code --capacity N}. The load levels are multiples of it, the same for every server.
+     */
+    double nominalCapacity() {
+        return opts.get("capacity").map(Double::parseDouble).orElse(1000.0 / pageMillis);
     }
 
     private static byte[] filler(int bytes) {
@@ -104,8 +128,11 @@ final class HttpBench implements AutoCloseable {
         return b;
     }
 
+    /** Starts a server, with the extra arguments of {@code --<label>-args "..."} (e.g. {@code --haboob-args}). */
     ServerProcess start(Kind kind) throws IOException, InterruptedException {
-        return ServerProcess.start(kind, settings, List.of());
+        List<String> extra = new ArrayList<>(Arrays.asList(opts.string(kind.label + "-args", "").trim().split("\\s+")));
+        extra.removeIf(String::isEmpty);
+        return ServerProcess.start(kind, settings, extra);
     }
 
     double seconds(String key, double defaultValue) {
@@ -140,12 +167,15 @@ final class HttpBench implements AutoCloseable {
                 System.getProperty("java.vm.name")));
         b.append(String.format("- load generator: this JVM, CPUs %s, %d selector thread(s); servers: taskset -c %s, JVM %s%n",
                 selfCpus(), selectorThreads, settings.cpu(), String.join(" ", settings.jvmArgs())));
+        if (!Double.isNaN(pageMillis)) {
+            b.append(String.format("- open-loop arrivals per client: %s%n", poisson ? "Poisson (exponential gaps)"
+                    : "constant period"));
+        }
         b.append(String.format("- load average at start: %s; open-file limit %s%n", loadAverage(), openFileLimit()));
         if (!Double.isNaN(pageMillis)) {
-            b.append(String.format("- /dynamic/ pages: %d SHA-256 rounds (calibrated here to %.1f ms)%n", rounds,
-                    pageMillis));
-        } else {
-            b.append(String.format("- /dynamic/ pages: %d SHA-256 rounds%n", rounds));
+            b.append(String.format("- /dynamic/ pages: %d SHA-256 rounds, %.2f ms of CPU as measured here: nominal "
+                    + "capacity %s pages/s per core%s%n", rounds, pageMillis, num(1000.0 / pageMillis),
+                    opts.get("capacity").map(c -> "; capacity given: " + c + " pages/s").orElse("")));
         }
         return b.toString();
     }
@@ -245,35 +275,80 @@ final class HttpBench implements AutoCloseable {
     }
 
     /** Runs a load plan against a server and measures the server's CPU use inside the window. */
-    static Measured measure(ServerProcess server, HttpLoad.Plan plan) throws IOException, InterruptedException {
+    static volatile boolean verbose;
+
+    Measured measure(ServerProcess server, HttpLoad.Plan plan) throws IOException, InterruptedException {
         double[] cpu = new double[2];
+        double[] busy = new double[2];
+        double[] self = new double[2];
         long[] wall = new long[2];
         HttpLoad.Result r = HttpLoad.run(plan, new HttpLoad.Phases() {
             @Override
             public void measureStarts() {
                 cpu[0] = server.cpuSeconds();
+                busy[0] = cpuBusySeconds(settings.cpu());
+                self[0] = ServerProcess.cpuSecondsOf(ProcessHandle.current().pid());
                 wall[0] = System.nanoTime();
             }
 
             @Override
             public void measureEnds() {
                 cpu[1] = server.cpuSeconds();
+                busy[1] = cpuBusySeconds(settings.cpu());
+                self[1] = ServerProcess.cpuSecondsOf(ProcessHandle.current().pid());
                 wall[1] = System.nanoTime();
             }
         });
         if (!server.isAlive()) {
             throw new IOException(server.kind().label + " died during the run:\n" + server.logTail());
         }
-        if (r.ok().getTotalCount() + r.rejected().getTotalCount() + r.otherStatusCount() == 0) {
+        if (verbose) {
+            System.err.printf("--- %s's log:%n%s%n---%n", server.kind().label, server.logTail());
+        }
+        if (r.okArrived() + r.rejectsArrived() + r.ok().getTotalCount() + r.rejected().getTotalCount()
+                + r.otherStatusCount() == 0) {
             System.out.printf("%n> **%s answered nothing in this run** (%s); a new connection now gets: %s; its log:%n"
                             + "> %s%n%n", server.kind().label, errors(r), server.probe(),
                     server.logTail().replace("\n", "\n> "));
         }
-        return new Measured(r, (cpu[1] - cpu[0]) / ((wall[1] - wall[0]) / 1e9));
+        double seconds = (wall[1] - wall[0]) / 1e9;
+        double serverCores = (cpu[1] - cpu[0]) / seconds;
+        return new Measured(r, serverCores, (busy[1] - busy[0]) / seconds - serverCores, (self[1] - self[0]) / seconds);
     }
 
-    /** A load result and the server's CPU use in the window (cores). */
-    record Measured(HttpLoad.Result result, double serverCores) {}
+    /**
+     * Busy time (everything but idle and iowait) of the CPU the servers are pinned to, in seconds,
+     * from /proc/stat; NaN unless that is a single CPU.
+     */
+    static double cpuBusySeconds(String cpu) {
+        if (cpu == null || !cpu.trim().matches("\\d+")) {
+            return Double.NaN;
+        }
+        try (Stream<String> lines = Files.lines(Path.of("/proc/stat"))) {
+            String prefix = "cpu" + cpu.trim() + " ";
+            String line = lines.filter(l -> l.startsWith(prefix)).findFirst().orElse(null);
+            if (line == null) {
+                return Double.NaN;
+            }
+            String[] f = line.trim().split("\\s+");
+            long busy = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) {
+                if (i != 4 && i != 5) { // idle, iowait
+                    busy += Long.parseLong(f[i]);
+                }
+            }
+            return busy / 100.0; // USER_HZ
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /**
+     * A load result, the server's CPU use in the window (cores), and what everything else used of the
+     * server's CPU meanwhile (other processes, interrupts): the noise next to the measurement; and the
+     * CPU this load generator used (at 1.0 on its one CPU, it may be the bottleneck).
+     */
+    record Measured(HttpLoad.Result result, double serverCores, double othersOnServerCpu, double loadGeneratorCores) {}
 
     /**
      * Lets the server's JIT compile its request path: a closed loop of {@code connections} on
@@ -287,29 +362,21 @@ final class HttpBench implements AutoCloseable {
     }
 
     /**
-     * Each server's capacity for {@code /dynamic/} pages: a closed loop of {@code connections},
-     * 2xx responses per second, each server fresh. Printed as a table.
+     * Lets the server's JIT compile its {@code /dynamic/} path without overloading it: an open loop of
+     * {@code clients} offering {@code totalRate} requests/s for {@code seconds}; the result is that of
+     * the last 2 s.
+     * (A closed loop would be a storm for a server that sheds: each 503 comes back at once and is
+     * followed by the next request, and the run would then start from a controller that has just
+     * cut its admission rate to the floor.)
      */
-    java.util.Map<ServerProcess.Kind, Double> capacities(StringBuilder out, int connections, Duration warmup,
-                                                         Duration seconds) throws IOException, InterruptedException {
-        java.util.Map<ServerProcess.Kind, Double> capacity = new java.util.LinkedHashMap<>();
-        write(out, String.format("Capacity for %s: closed loop, %d connections, warm-up %.0f s, measured %.0f s%n%n",
-                DYNAMIC, connections, warmup.toMillis() / 1e3, seconds.toMillis() / 1e3));
-        write(out, "| server | 2xx/s | ms per page (1 / rate) | p50 ms | p99 ms | server cores | 503 | errors |\n"
-                + "|---|---:|---:|---:|---:|---:|---:|---|\n");
-        for (ServerProcess.Kind k : servers) {
-            try (ServerProcess server = start(k)) {
-                Measured m = measure(server, HttpLoad.plan(server.address(), DYNAMIC, connections)
-                        .withTimes(warmup, seconds, Duration.ofSeconds(2)).withSelectorThreads(selectorThreads));
-                HttpLoad.Result r = m.result();
-                capacity.put(k, r.goodput());
-                write(out, String.format("| %s | %s | %s | %s | %s | %s | %d | %s |%n", k.label, num(r.goodput()),
-                        f2(1000.0 / r.goodput()), ms(r.ok().getValueAtPercentile(50)),
-                        ms(r.ok().getValueAtPercentile(99)), f2(m.serverCores()), r.rejected().getTotalCount(),
-                        errors(r)));
-            }
-        }
-        return capacity;
+    HttpLoad.Result warmUpOpen(ServerProcess server, String path, int clients, double totalRate, double seconds)
+            throws IOException, InterruptedException {
+        double last = Math.min(2, seconds / 2); // the result describes the last 2 s
+        return HttpLoad.run(HttpLoad.plan(server.address(), path, clients)
+                .withTimes(Duration.ofMillis((long) ((seconds - last) * 1000)), Duration.ofMillis((long) (last * 1000)),
+                        Duration.ofMillis(500))
+                .withSelectorThreads(selectorThreads)
+                .withOpen(clients, totalRate / clients));
     }
 
     /** A short description of what went wrong besides rejects, or "0". */

@@ -31,6 +31,7 @@ import org.HdrHistogram.Histogram;
  * wrk2). A client that is behind pipelines its requests on its connection (up to
  * {@code maxPipeline} on the wire, the rest queued in the client, still timed from their intended
  * time); past {@code maxQueuedPerClient} waiting requests it drops new ones and counts them.
+ * {@link Plan#withPoisson} makes the gaps exponential (same mean rate) instead of constant.
  *
  * <p><b>Closed loop</b> ({@link Mode#CLOSED}): each client sends its next request when the previous
  * response arrived, after {@code think} (zero for maximum throughput). Latency is from the actual
@@ -58,45 +59,54 @@ public final class HttpLoad {
     /** What to run. Build with {@link #plan}, then the withers. */
     public record Plan(InetSocketAddress target, String path, Mode mode, List<Group> groups, Duration think,
                        Duration warmup, Duration measure, Duration drain, int selectorThreads, int maxPipeline,
-                       int maxQueuedPerClient, Duration window) {
+                       int maxQueuedPerClient, Duration window, boolean poisson) {
         public Plan withOpen(int clients, double ratePerClient) {
             return new Plan(target, path, Mode.OPEN, List.of(new Group(clients, ratePerClient, Duration.ZERO)), think,
-                    warmup, measure, drain, selectorThreads, maxPipeline, maxQueuedPerClient, window);
+                    warmup, measure, drain, selectorThreads, maxPipeline, maxQueuedPerClient, window, poisson);
         }
 
         public Plan withClosed(int clients, Duration thinkTime) {
             return new Plan(target, path, Mode.CLOSED, List.of(new Group(clients, 0, Duration.ZERO)), thinkTime,
-                    warmup, measure, drain, selectorThreads, maxPipeline, maxQueuedPerClient, window);
+                    warmup, measure, drain, selectorThreads, maxPipeline, maxQueuedPerClient, window, poisson);
         }
 
         public Plan withGroups(Mode m, List<Group> g) {
             return new Plan(target, path, m, List.copyOf(g), think, warmup, measure, drain, selectorThreads,
-                    maxPipeline, maxQueuedPerClient, window);
+                    maxPipeline, maxQueuedPerClient, window, poisson);
         }
 
         public Plan withTimes(Duration warm, Duration meas, Duration dr) {
             return new Plan(target, path, mode, groups, think, warm, meas, dr, selectorThreads, maxPipeline,
-                    maxQueuedPerClient, window);
+                    maxQueuedPerClient, window, poisson);
         }
 
         public Plan withPath(String p) {
             return new Plan(target, p, mode, groups, think, warmup, measure, drain, selectorThreads, maxPipeline,
-                    maxQueuedPerClient, window);
+                    maxQueuedPerClient, window, poisson);
         }
 
         public Plan withSelectorThreads(int n) {
             return new Plan(target, path, mode, groups, think, warmup, measure, drain, n, maxPipeline,
-                    maxQueuedPerClient, window);
+                    maxQueuedPerClient, window, poisson);
+        }
+
+        /**
+         * Open loop with exponential gaps between a client's sends (a Poisson process of the same
+         * rate) instead of a constant period.
+         */
+        public Plan withPoisson(boolean p) {
+            return new Plan(target, path, mode, groups, think, warmup, measure, drain, selectorThreads, maxPipeline,
+                    maxQueuedPerClient, window, p);
         }
 
         public Plan withWindow(Duration w) {
             return new Plan(target, path, mode, groups, think, warmup, measure, drain, selectorThreads, maxPipeline,
-                    maxQueuedPerClient, w);
+                    maxQueuedPerClient, w, poisson);
         }
 
         public Plan withMaxPipeline(int n) {
             return new Plan(target, path, mode, groups, think, warmup, measure, drain, selectorThreads, n,
-                    maxQueuedPerClient, window);
+                    maxQueuedPerClient, window, poisson);
         }
 
         int clients() {
@@ -111,7 +121,7 @@ public final class HttpLoad {
     /** A closed loop of {@code clients} without think time, 2 s warm-up, 5 s measured, 1 s drain, one selector thread. */
     public static Plan plan(InetSocketAddress target, String path, int clients) {
         return new Plan(target, path, Mode.CLOSED, List.of(new Group(clients, 0, Duration.ZERO)), Duration.ZERO,
-                Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(1), 1, 1024, 100_000, Duration.ZERO);
+                Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(1), 1, 1024, 100_000, Duration.ZERO, false);
     }
 
     /** Everything one run measured. Latencies are in microseconds. */
@@ -182,6 +192,7 @@ public final class HttpLoad {
      * <pre>
      * java -cp benchmarks/target/benchmarks.jar dev.seda.benchmarks.http.HttpLoad --port 8080 [--host 127.0.0.1]
      *     [--path /] [--clients 16] [--rate 100 (per client, open loop) | --total-rate R | --think-ms 0 (closed loop)]
+     *     [--poisson]
      *     [--warmup 2] [--seconds 5] [--drain 2] [--selector-threads 1] [--pipeline 1024]
      * </pre>
      */
@@ -196,7 +207,7 @@ public final class HttpLoad {
         if (o.get("rate").isPresent() || o.get("total-rate").isPresent()) {
             double rate = o.get("rate").map(Double::parseDouble)
                     .orElseGet(() -> Double.parseDouble(o.string("total-rate", "0")) / clients);
-            plan = plan.withOpen(clients, rate);
+            plan = plan.withOpen(clients, rate).withPoisson(o.flag("poisson"));
         } else {
             plan = plan.withClosed(clients, Duration.ofMillis(o.integer("think-ms", 0)));
         }
@@ -474,6 +485,7 @@ public final class HttpLoad {
         final Histogram ok = newHistogram();
         final Histogram rejected = newHistogram();
         final Map<Integer, Long> other = new TreeMap<>();
+        final SplittableRandom gaps;
         final List<Histogram> windowOk = new ArrayList<>();
         final List<long[]> windowRejects = new ArrayList<>();
         final long windowNanos;
@@ -503,6 +515,7 @@ public final class HttpLoad {
             this.request = request;
             this.windowNanos = plan.window().toNanos();
             this.thinkNanos = plan.think().toNanos();
+            this.gaps = new SplittableRandom(1000 + index);
             this.thread = new Thread(this, "http-load-" + index);
             this.thread.setDaemon(true);
         }
@@ -615,10 +628,10 @@ public final class HttpLoad {
                 connect(c); // a reconnect after a failed connect
             }
             if (plan.mode() == Mode.OPEN) {
-                long period = (long) (1e9 / c.group.ratePerClient());
+                double period = 1e9 / c.group.ratePerClient();
                 while (c.nextSend - now <= 0 && c.nextSend - measureTo < 0) {
                     enqueue(c, c.nextSend);
-                    c.nextSend += period;
+                    c.nextSend += plan.poisson() ? (long) (-Math.log(1 - gaps.nextDouble()) * period) : (long) period;
                 }
                 if (c.nextSend - measureTo < 0) {
                     schedule(c, c.nextSend);

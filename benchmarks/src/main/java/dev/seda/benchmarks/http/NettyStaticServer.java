@@ -174,6 +174,9 @@ public final class NettyStaticServer implements AutoCloseable {
                     String target = path;
                     try {
                         renderers.execute(() -> {
+                            if (!ctx.channel().isActive()) {
+                                return; // the client is gone: no one to render for
+                            }
                             byte[] body = DynamicPage.render(target, rounds);
                             ctx.executor().execute(() -> {
                                 slot.response = page(version, "text/plain; charset=utf-8", body, head, keepAlive);

@@ -185,8 +185,13 @@ public final class ServerProcess implements AutoCloseable {
 
     /** CPU time (user + system) the server used so far, in seconds; NaN when /proc cannot tell. */
     public double cpuSeconds() {
+        return cpuSecondsOf(process.pid());
+    }
+
+    /** CPU time (user + system) of process {@code pid} so far, in seconds; NaN when /proc cannot tell. */
+    static double cpuSecondsOf(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
             return ticks / 100.0; // USER_HZ is 100 on Linux
