@@ -29,7 +29,7 @@ import java.util.function.ToIntFunction;
  * Besides the buckets, a wait guard refuses at once an event that would wait longer than about half
  * its class's target (queue length × mean service time ÷ threads; each lower class at most half the
  * limit of the class above, so lower classes go first); a window with such refusals sets the class's
- * rate to the rate it was handled at. The buckets adapt once per window; the guard holds for every
+ * rate to the stage's capacity, workers over the mean service time. The buckets adapt once per window; the guard holds for every
  * event, so a burst cannot build a queue that keeps admitted events late while it drains.
  * Events admitted before the last cut are counted but not sampled: they waited behind the backlog that
  * caused the cut and say nothing about the new rate; a window with only such events changes nothing.

@@ -35,6 +35,7 @@ final class ResponseTimeController {
     private final LongAdder[] waitRefusals;  // per class, this window: refused for the wait they would have had
     private final double[] admitShare;   // per class: the share of arrivals admitted at random; 1 for all
     private volatile long meanServiceNanos;  // EWMA, 0 until the first event is handled
+    private int lastThreads = 1;  // the stage's workers as the last offer saw them; racy, and that is fine
     private volatile double[] waitLimits;    // nanos, per class: see waitLimits()
     private boolean everCut;
     private long lastCut;
@@ -96,6 +97,7 @@ final class ResponseTimeController {
      */
     boolean tryAdmit(int cls, int queued, int threads) {
         arrivals[cls].increment();
+        lastThreads = threads;
         long service = meanServiceNanos;
         if (service > 0 && (double) queued * service / Math.max(1, threads) > waitLimits[cls]) {
             waitRefusals[cls].increment();
@@ -254,13 +256,19 @@ final class ResponseTimeController {
         long[] refused = new long[classes];
         for (int c = 0; c < classes; c++) {
             refused[c] = waitRefusals[c].sumThenReset();
-            if (refused[c] > 0 && !cut[c] && !over[c] && throughput[c] < buckets[c].rate()) {
-                // Demand is past what the stage handles: admit at the rate it handles, so that the
-                // random share spreads the shedding and the wait guard only trims bursts.
-                cut[c] = true;
-                setRate(c, Math.max(control.minRate(), throughput[c]), now, "limit", String.format(
-                        "class %d: %d events would have waited past half the target; admitting at the %.0f/s handled",
-                        c, refused[c], throughput[c]), out);
+            long service = meanServiceNanos;
+            if (refused[c] > 0 && !cut[c] && !over[c] && service > 0) {
+                // Demand is past what the stage can handle: admit at its capacity (workers over the
+                // mean service time), so that the random share spreads the shedding and the wait guard
+                // only trims bursts. Not at the rate handled: the bucket bounds that, so it could
+                // only ever go down.
+                double capacity = Math.max(control.minRate(), Math.max(1, lastThreads) * 1e9 / service);
+                if (Math.abs(capacity - buckets[c].rate()) > 0.05 * capacity) {
+                    cut[c] = capacity < buckets[c].rate();
+                    setRate(c, capacity, now, "limit", String.format("class %d: %d events would have waited past"
+                            + " half the target; admitting at the stage's capacity, %.0f/s", c, refused[c], capacity),
+                            out);
+                }
             }
         }
         for (int c = 0; c < classes; c++) {
