@@ -26,6 +26,11 @@ import java.util.function.ToIntFunction;
  *       is idle, multiplicative while the bucket is what limits it (a deviation: additive steps of 10/s
  *       took minutes to climb back to a capacity of hundreds per second after one backlog).</li>
  * </ul>
+ * Besides the buckets, a wait guard refuses at once an event that would wait longer than about half
+ * its class's target (queue length × mean service time ÷ threads; each lower class at most half the
+ * limit of the class above, so lower classes go first); a window with such refusals sets the class's
+ * rate to the rate it was handled at. The buckets adapt once per window; the guard holds for every
+ * event, so a burst cannot build a queue that keeps admitted events late while it drains.
  * Events admitted before the last cut are counted but not sampled: they waited behind the backlog that
  * caused the cut and say nothing about the new rate; a window with only such events changes nothing.
  * A decrease starts from the rate the class was actually handled at when that is lower than its

@@ -32,7 +32,10 @@ final class ResponseTimeController {
     private final long[] handled;        // per class, this window (all handled, beyond the samples kept)
     private final int[] stale;           // per class, this window: events admitted before the last cut
     private final LongAdder[] arrivals;  // per class, this window: events offered
+    private final LongAdder[] waitRefusals;  // per class, this window: refused for the wait they would have had
     private final double[] admitShare;   // per class: the share of arrivals admitted at random; 1 for all
+    private volatile long meanServiceNanos;  // EWMA, 0 until the first event is handled
+    private volatile double[] waitLimits;    // nanos, per class: see waitLimits()
     private boolean everCut;
     private long lastCut;
     private final double[] smoothed;     // nanos; -1 until measured
@@ -46,6 +49,7 @@ final class ResponseTimeController {
         this.clock = clock;
         this.classes = control.classes();
         this.targets = control.targets().stream().mapToLong(Duration::toNanos).toArray();
+        this.waitLimits = waitLimits(targets);
         long now = clock.getAsLong();
         this.buckets = new Bucket[classes];
         for (int c = 0; c < classes; c++) {
@@ -56,9 +60,11 @@ final class ResponseTimeController {
         this.handled = new long[classes];
         this.stale = new int[classes];
         this.arrivals = new LongAdder[classes];
+        this.waitRefusals = new LongAdder[classes];
         this.admitShare = new double[classes];
         for (int c = 0; c < classes; c++) {
             arrivals[c] = new LongAdder();
+            waitRefusals[c] = new LongAdder();
             admitShare[c] = 1;
         }
         this.smoothed = new double[classes];
@@ -78,7 +84,23 @@ final class ResponseTimeController {
      * The random draw spreads it; the bucket still caps a burst the last window did not foresee.
      */
     boolean tryAdmit(int cls) {
+        return tryAdmit(cls, 0, 1);
+    }
+
+    /**
+     * As {@link #tryAdmit(int)}, but first refuses an event that would wait longer than its class's
+     * limit (about half its target; see {@link #waitLimits}) behind the {@code queued} events, at the
+     * mean service time over {@code threads} workers (Little's law). The rate adapts once per window; this guard holds from the first event
+     * on, so a burst or a rate that is still too high cannot build a queue that keeps every admitted
+     * event late for as long as it takes to drain.
+     */
+    boolean tryAdmit(int cls, int queued, int threads) {
         arrivals[cls].increment();
+        long service = meanServiceNanos;
+        if (service > 0 && (double) queued * service / Math.max(1, threads) > waitLimits[cls]) {
+            waitRefusals[cls].increment();
+            return false;
+        }
         double share = admitShare[cls];
         if (share < 1 && ThreadLocalRandom.current().nextDouble() >= share) {
             return false;
@@ -120,6 +142,32 @@ final class ResponseTimeController {
         for (int c = 0; c < classes; c++) {
             targets[c] = perClass[c].toNanos();
         }
+        waitLimits = waitLimits(targets);
+    }
+
+    /**
+     * The longest predicted wait each class is admitted with: half the most important class's target;
+     * below it, half its own target and at most half the limit of the class above, so that as a queue
+     * grows the lower classes are refused first.
+     */
+    static double[] waitLimits(long[] targets) {
+        double[] limits = new double[targets.length];
+        for (int c = targets.length - 1; c >= 0; c--) {
+            limits[c] = c == targets.length - 1 ? targets[c] / 2.0 : Math.min(targets[c] / 2.0, limits[c + 1] / 2);
+        }
+        return limits;
+    }
+
+    /** A handler call that took {@code nanos} for {@code events} events: feeds the mean service time. */
+    void serviceTime(long nanos, int events) {
+        long perEvent = nanos / Math.max(1, events);
+        long old = meanServiceNanos;
+        // Racy between workers, and that is fine: an average, not a count.
+        meanServiceNanos = old == 0 ? perEvent : (long) (0.9 * old + 0.1 * perEvent);
+    }
+
+    long meanServiceNanos() {
+        return meanServiceNanos;
     }
 
     /** One handled (or expired) event's response time; may adjust. */
@@ -203,8 +251,20 @@ final class ResponseTimeController {
                                 targets[c] / 1e6), out);
             }
         }
+        long[] refused = new long[classes];
         for (int c = 0; c < classes; c++) {
-            if (cut[c] || over[c]) {
+            refused[c] = waitRefusals[c].sumThenReset();
+            if (refused[c] > 0 && !cut[c] && !over[c] && throughput[c] < buckets[c].rate()) {
+                // Demand is past what the stage handles: admit at the rate it handles, so that the
+                // random share spreads the shedding and the wait guard only trims bursts.
+                cut[c] = true;
+                setRate(c, Math.max(control.minRate(), throughput[c]), now, "limit", String.format(
+                        "class %d: %d events would have waited past half the target; admitting at the %.0f/s handled",
+                        c, refused[c], throughput[c]), out);
+            }
+        }
+        for (int c = 0; c < classes; c++) {
+            if (cut[c] || over[c] || refused[c] > 0) {
                 continue;
             }
             if (!measured[c] && stale[c] > 0) {
@@ -228,7 +288,7 @@ final class ResponseTimeController {
         }
         boolean anyOver = false;
         for (int c = classes - 1; c >= 0; c--) {
-            anyOver |= over[c];
+            anyOver |= over[c] || refused[c] > 0;
         }
         for (int c = classes - 1; c >= 0; c--) {
             if (measured[c]) {

@@ -250,7 +250,7 @@ public final class Stage<E> implements Sink<E> {
                     return reject(no);
                 }
             }
-            if (overload != null && !overload.tryAdmit(cls)) {
+            if (overload != null && !overload.tryAdmit(cls, queue.size(), threads())) {
                 return reject(RejectReason.OVERLOAD);
             }
             // Counted before the event becomes visible, so it leaves only after it entered.
@@ -862,6 +862,7 @@ public final class Stage<E> implements Sink<E> {
             serviceTime.record(end - start);
             responseTime.record(end - e.enqueued());
             if (overload != null) {
+                overload.serviceTime(end - start, 1);
                 recordDrafts(overload.record(e.requestClass(), end - e.enqueued(), end));
             }
         } finally {
@@ -922,6 +923,9 @@ public final class Stage<E> implements Sink<E> {
         try {
             long end = clock.getAsLong();
             serviceTime.record(end - start);
+            if (overload != null) {
+                overload.serviceTime(end - start, live.size());
+            }
             for (Envelope<E> e : live) {
                 responseTime.record(end - e.enqueued());
                 if (overload != null) {

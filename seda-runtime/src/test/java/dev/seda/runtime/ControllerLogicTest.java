@@ -1,5 +1,6 @@
 package dev.seda.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -241,6 +242,22 @@ class ControllerLogicTest {
         double jain = sum * sum / (clients * squares);
         assertTrue(sum > 0.8 * 10 * 500 / 1.2 && sum < 1.1 * 10 * 500 / 1.2, "admits at the rate: " + sum);
         assertTrue(jain > 0.97, "Jain's index " + jain + " of " + java.util.Arrays.toString(admitted));
+    }
+
+    @Test
+    void anEventThatWouldWaitLongerThanHalfItsTargetIsRefusedAtOnce() {
+        ResponseTimeController c = new ResponseTimeController(
+                OverloadControl.of(Duration.ofMillis(400), Duration.ofMillis(100)), clock);
+        assertTrue(c.tryAdmit(0, 1000, 1), "no service time measured yet: nothing to predict from");
+        c.serviceTime(100 * MS, 10); // 10 ms per event
+        assertTrue(c.tryAdmit(1, 4, 1), "40 ms of queue ahead: under half of 100 ms");
+        assertFalse(c.tryAdmit(1, 6, 1), "60 ms ahead: over half of 100 ms");
+        assertTrue(c.tryAdmit(1, 6, 2), "two workers: 30 ms ahead");
+        assertFalse(c.tryAdmit(0, 4, 1), "class 0 is refused first: at most half the wait class 1 may have");
+        assertTrue(c.tryAdmit(0, 2, 1), "20 ms ahead: under 25 ms");
+        assertArrayEquals(new double[] {25 * MS, 50 * MS, 100 * MS},
+                ResponseTimeController.waitLimits(new long[] {800 * MS, 400 * MS, 200 * MS}), 1e-9,
+                "half its target, and at most half the limit of the class above");
     }
 
     @Test

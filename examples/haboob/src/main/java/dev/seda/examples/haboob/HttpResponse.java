@@ -114,15 +114,13 @@ public record HttpResponse(int status, String contentType, byte[] body, int offs
             h.append("Connection: close\r\n");
         }
         h.append("\r\n");
-        int headLength = h.length();
-        ByteBuffer out = ByteBuffer.allocate(headLength + (head ? 0 : length));
-        for (int i = 0; i < headLength; i++) {
-            out.put((byte) h.charAt(i)); // header text is ASCII
-        }
+        byte[] headBytes = h.toString().getBytes(StandardCharsets.ISO_8859_1); // header text is ASCII
+        byte[] out = new byte[headBytes.length + (head ? 0 : length)];
+        System.arraycopy(headBytes, 0, out, 0, headBytes.length);
         if (!head) {
-            out.put(body, offset, length);
+            System.arraycopy(body, offset, out, headBytes.length, length);
         }
-        return out.flip();
+        return ByteBuffer.wrap(out);
     }
 
     static String reason(int status) {
