@@ -460,6 +460,7 @@ public final class HttpLoad {
         SocketChannel channel;
         SelectionKey key;
         boolean connected;
+        boolean failed;                             // a write failed: the connection is to be replaced
         boolean preconnectFailed;
         boolean started;
         long nextSend = Long.MAX_VALUE;             // open loop: the next intended send; closed: after think
@@ -562,6 +563,7 @@ public final class HttpLoad {
                     if (t.client.due == t.due) {
                         t.client.due = Long.MAX_VALUE;
                         onTimer(t.client);
+                        replaceIfFailed(t.client);
                     }
                 }
                 long wake = drainTo;
@@ -586,7 +588,9 @@ public final class HttpLoad {
                 for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
                     SelectionKey key = it.next();
                     it.remove();
-                    handle((Client) key.attachment(), key);
+                    Client c = (Client) key.attachment();
+                    handle(c, key);
+                    replaceIfFailed(c);
                 }
             }
         }
@@ -665,7 +669,7 @@ public final class HttpLoad {
 
         /** Writes what may go on the wire now; arms OP_WRITE when the socket is full. */
         private void flush(Client c) {
-            if (!c.connected || c.key == null || !c.key.isValid()) {
+            if (!c.connected || c.failed || c.key == null || !c.key.isValid()) {
                 return;
             }
             try {
@@ -694,6 +698,14 @@ public final class HttpLoad {
                     c.key.interestOps(ops);
                 }
             } catch (IOException e) {
+                // Not replaced here: this may run inside a read, in the middle of the responses of one
+                // buffer; the caller's event ends first (replaceIfFailed).
+                c.failed = true;
+            }
+        }
+
+        private void replaceIfFailed(Client c) {
+            if (c.failed) {
                 lost(c, false);
             }
         }
@@ -777,6 +789,9 @@ public final class HttpLoad {
                         lost(c, true);
                         return;
                     }
+                    if (c.failed) {
+                        return;
+                    }
                     if (n < in.capacity()) {
                         return;
                     }
@@ -795,6 +810,7 @@ public final class HttpLoad {
          * and resends what is unanswered.
          */
         private void lost(Client c, boolean orderly) {
+            c.failed = false;
             if (orderly) {
                 closes++;
             } else {
