@@ -168,7 +168,7 @@ class HaboobIT {
         HttpResponse<String> svg = get(port, "/haboob.svg");
         assertEquals(200, svg.statusCode());
         assertEquals("image/svg+xml", svg.headers().firstValue("content-type").orElseThrow());
-        for (String stage : List.of("parse", "connections", "lookup", "render", "files:fileRead", "fileRead", "sweep")) {
+        for (String stage : List.of("parse", "connections", "lookup", "render", "files:fileRead", "fileRead", "reply", "sweep")) {
             assertTrue(svg.body().contains(stage), "the diagram shows stage " + stage);
         }
         assertEquals(200, get(port, "/haboob.html").statusCode());

@@ -7,8 +7,8 @@ import java.util.TreeMap;
 
 /**
  * One connection's HTTP state. The parse stage (one thread) uses the parser and numbers the requests;
- * the stage that finishes a request uses the rest, holding this conversation's lock, to write the
- * responses in request order, however the stages reordered them: HTTP/1.1 pipelining demands it. The sweep stage reads the two times to
+ * the reply stage (one thread) uses the rest to write responses in request order, however the stages
+ * between them reordered them: HTTP/1.1 pipelining demands it. The sweep stage reads the two times to
  * close connections that stall inside a request head or stay idle.
  */
 final class Conversation {

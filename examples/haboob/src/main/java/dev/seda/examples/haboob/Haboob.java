@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A static-file HTTP/1.1 server in the spirit of the paper's Haboob: parse, look up in a page cache,
- * read misses through the asynchronous file stage, and answer from whichever stage finished. Pages under {@code /dynamic/} are computed
+ * read misses through the asynchronous file stage, reply. Pages under {@code /dynamic/} are computed
  * by the render stage, the deliberately expensive request class. Each step is a stage with its own
  * queue and threads; no stage thread blocks on a file read. Under overload the render and file stages
  * admit only what they can answer within their response-time targets; the rest get 503 at once.
@@ -92,7 +92,7 @@ public final class Haboob {
      */
     @Stage(threads = "1", queue = 4096)
     @Listen(port = 8080, pauseAcceptingAbove = 1024, events = "connections")
-    @Emits("lookup")
+    @Emits({"lookup", "reply"})
     void parse(TcpPacket packet, HaboobOut.Parse out) {
         TcpConnection connection = packet.connection();
         long now = System.nanoTime();
@@ -100,11 +100,11 @@ public final class Haboob {
         try {
             for (HttpRequest request : conversation.feed(packet.bytes(), now)) {
                 if (!out.lookup(connection, request)) {
-                    shed(connection, request);
+                    shed(connection, request, out::reply);
                 }
             }
         } catch (HttpParser.BadRequest e) {
-            respond(connection, conversation.parser.nextSequence(), HttpResponse.badRequest(e.status));
+            out.reply(connection, conversation.parser.nextSequence(), HttpResponse.badRequest(e.status));
         }
     }
 
@@ -133,15 +133,15 @@ public final class Haboob {
     }
 
     @Stage(threads = "1..2", queue = 4096)
-    @Emits({"fileRead", "render"})
+    @Emits({"fileRead", "render", "reply"})
     void lookup(TcpConnection connection, HttpRequest request, HaboobOut.Lookup out) {
         if (!request.method().equals("GET") && !request.isHead()) {
-            respond(connection, request.sequence(), HttpResponse.error(405, request));
+            out.reply(connection, request.sequence(), HttpResponse.error(405, request));
             return;
         }
         if (request.rawPath().startsWith(DynamicPage.PREFIX)) {
             if (!out.render(connection, request)) {
-                shed(connection, request); // over the render stage's response-time target
+                shed(connection, request, out::reply); // over the render stage's response-time target
             }
             return;
         }
@@ -149,7 +149,7 @@ public final class Haboob {
         try {
             file = SafePaths.resolve(root, request.rawPath());
         } catch (SafePaths.Refused e) {
-            respond(connection, request.sequence(), HttpResponse.error(e.status, request));
+            out.reply(connection, request.sequence(), HttpResponse.error(e.status, request));
             return;
         }
         if (request.rawPath().endsWith("/")) {
@@ -157,22 +157,29 @@ public final class Haboob {
         }
         PageCache.Lookup found = cache.get(file, System.nanoTime());
         if (found.page() != null && !found.refresh()) {
-            respond(connection, request.sequence(), HttpResponse.page(found.page(), request));
+            out.reply(connection, request.sequence(), HttpResponse.page(found.page(), request));
         } else if (!out.fileRead().readAll(file, new Miss(connection, request, file))) {
             // The file stage is full or over its target: a page due for a refresh is served as cached
             // (the next request tries again); a miss is shed.
             if (found.page() != null) {
                 cache.refreshNotDone(file);
-                respond(connection, request.sequence(), HttpResponse.page(found.page(), request));
+                out.reply(connection, request.sequence(), HttpResponse.page(found.page(), request));
             } else {
-                shed(connection, request);
+                shed(connection, request, out::reply);
             }
         }
     }
 
-    /** Answers a request the server cannot take now with 503, at once. */
-    private void shed(TcpConnection connection, HttpRequest request) {
-        respond(connection, request.sequence(), HttpResponse.busy(request, retryAfterSeconds));
+    /** Where a response goes: the reply stage's emitter method. */
+    private interface Replies {
+        boolean reply(TcpConnection connection, long sequence, HttpResponse response);
+    }
+
+    /** Answers a request the server cannot take now with 503; if even that cannot be queued, hangs up. */
+    private void shed(TcpConnection connection, HttpRequest request, Replies replies) {
+        if (!replies.reply(connection, request.sequence(), HttpResponse.busy(request, retryAfterSeconds))) {
+            connection.close(); // its responses could no longer be written in order
+        }
     }
 
     /**
@@ -181,10 +188,11 @@ public final class Haboob {
      * requests, 100 ms for signed-in users' (see {@link HttpRequest#requestClass()}), anonymous ones
      * shed first. Lookup answers what it does not admit with 503.
      */
-    @Stage(threads = "1..2", queue = 1024, responseTargetMillis = {200, 100}, sink = true) // answers itself
-    void render(TcpConnection connection, HttpRequest request) {
+    @Stage(threads = "1..2", queue = 1024, responseTargetMillis = {200, 100})
+    @Emits("reply")
+    void render(TcpConnection connection, HttpRequest request, HaboobOut.Render out) {
         byte[] page = DynamicPage.render(request.target(), dynamicRounds);
-        respond(connection, request.sequence(), HttpResponse.dynamic(page, request));
+        out.reply(connection, request.sequence(), HttpResponse.dynamic(page, request));
     }
 
     /** A cache miss on its way through the async file stage: whom to answer, and with what. */
@@ -194,24 +202,25 @@ public final class Haboob {
      * Completions of the file stage, whose bounded pool did the blocking reads. Past a 500 ms
      * 90th-percentile response time this stage admits less, and lookup answers 503 at once.
      */
-    @Stage(threads = "1..2", queue = 1024, responseTargetMillis = 500, sink = true) // answers itself
-    void fileRead(FileCompletion<Miss> done) {
+    @Stage(threads = "1..2", queue = 1024, responseTargetMillis = 500)
+    @Emits("reply")
+    void fileRead(FileCompletion<Miss> done, HaboobOut.FileRead out) {
         Miss miss = done.attachment();
         HttpRequest request = miss.request();
         if (!done.ok()) {
             cache.remove(miss.file());
             boolean missing = done.error() instanceof NoSuchFileException;
             if (!missing && Files.isDirectory(miss.file())) { // metadata only, on the error path
-                respond(miss.connection(), request.sequence(), HttpResponse.redirect(request.rawPath() + "/", request));
+                out.reply(miss.connection(), request.sequence(), HttpResponse.redirect(request.rawPath() + "/", request));
             } else {
-                respond(miss.connection(), request.sequence(), HttpResponse.error(missing ? 404 : 500, request));
+                out.reply(miss.connection(), request.sequence(), HttpResponse.error(missing ? 404 : 500, request));
             }
             return;
         }
         if (!isInsideRoot(miss.file())) {
             // a symlink pointing out of the root
             cache.remove(miss.file());
-            respond(miss.connection(), request.sequence(), HttpResponse.error(404, request));
+            out.reply(miss.connection(), request.sequence(), HttpResponse.error(404, request));
             return;
         }
         byte[] bytes = new byte[done.data().remaining()];
@@ -220,7 +229,7 @@ public final class Haboob {
         Page page = new Page(Page.contentType(miss.file().getFileName().toString()), bytes, modified,
                 System.nanoTime());
         cache.put(miss.file(), page);
-        respond(miss.connection(), request.sequence(), HttpResponse.page(page, request));
+        out.reply(miss.connection(), request.sequence(), HttpResponse.page(page, request));
     }
 
     private boolean isInsideRoot(Path file) {
@@ -231,22 +240,16 @@ public final class Haboob {
         }
     }
 
-    /**
-     * Writes a response, and any later ones it was holding up, in the order the connection's requests
-     * came: HTTP/1.1 pipelining demands it, however the stages reordered them. Whichever stage finishes
-     * a request calls this; the connection's conversation is the lock, so that one thread at a time
-     * writes a connection's responses, and without another handoff.
-     */
-    private void respond(TcpConnection connection, long sequence, HttpResponse response) {
-        Conversation conversation = conversation(connection, System.nanoTime());
-        synchronized (conversation) {
-            for (HttpResponse ready : conversation.ready(sequence, response)) {
-                traffic.count(ready.status());
-                connection.write(ready.encode());
-                if (!ready.keepAlive()) {
-                    connection.closeAfterWrites();
-                    return;
-                }
+    /** One thread: it writes each connection's responses in the order its requests came. */
+    @Stage(threads = "1", queue = 4096, sink = true) // the response leaves through the connection
+    void reply(TcpConnection connection, long sequence, HttpResponse response) {
+        Conversation conversation = (Conversation) connection.attachment();
+        for (HttpResponse ready : conversation.ready(sequence, response)) {
+            traffic.count(ready.status());
+            connection.write(ready.encode());
+            if (!ready.keepAlive()) {
+                connection.closeAfterWrites();
+                return;
             }
         }
     }
