@@ -362,6 +362,16 @@ public final class SedaGraph implements AutoCloseable {
      * @throws UncheckedIOException if no socket can be opened (out of file descriptors, say)
      */
     public TcpConnection connect(InetSocketAddress remote, Stage<TcpPacket> replies, Stage<TcpEvent> events) {
+        return connect(remote, replies, events, null);
+    }
+
+    /**
+     * As {@link #connect(InetSocketAddress, Stage, Stage)}, with the connection's
+     * {@link TcpConnection#attachment()} set before connecting starts: its events and replies, even a
+     * connect that fails at once, always find it.
+     */
+    public TcpConnection connect(InetSocketAddress remote, Stage<TcpPacket> replies, Stage<TcpEvent> events,
+                                 Object attachment) {
         Objects.requireNonNull(remote, "remote");
         checkMine(replies);
         if (events != null) {
@@ -375,7 +385,7 @@ public final class SedaGraph implements AutoCloseable {
             throw new IllegalStateException("graph '" + name + "' is " + state.name().toLowerCase()
                     + ": connect only while it runs");
         }
-        return tcp.connect(remote, replies, events);
+        return tcp.connect(remote, replies, events, attachment);
     }
 
     private void checkMine(Stage<?> s) {

@@ -31,11 +31,19 @@ public final class TcpConnector {
      * @throws IllegalStateException unless the graph is running
      */
     public TcpConnection connect(InetSocketAddress remote) {
+        return connect(remote, null);
+    }
+
+    /**
+     * As {@link #connect(InetSocketAddress)}, with the connection's attachment set before connecting
+     * starts, so that its events (even a connect that fails at once) always find it.
+     */
+    public TcpConnection connect(InetSocketAddress remote, Object attachment) {
         SedaGraph running = graph;
         if (running == null) {
             throw new IllegalStateException("stage '" + replies.name() + "': the graph is not built yet");
         }
-        return running.connect(remote, replies, events);
+        return running.connect(remote, replies, events, attachment);
     }
 
     /** {@code connect(new InetSocketAddress(host, port))}. */

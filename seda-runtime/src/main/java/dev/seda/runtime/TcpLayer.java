@@ -302,7 +302,8 @@ final class TcpLayer {
     }
 
     /** Starts an outgoing connection; it completes (or fails) on the selector thread. */
-    TcpConnection connect(InetSocketAddress remote, Stage<TcpPacket> replies, Stage<TcpEvent> events) {
+    TcpConnection connect(InetSocketAddress remote, Stage<TcpPacket> replies, Stage<TcpEvent> events,
+                          Object attachment) {
         SocketChannel ch;
         boolean started;
         try {
@@ -314,6 +315,7 @@ final class TcpLayer {
         }
         TcpConnection c = new TcpConnection(this, nextId.getAndIncrement(), ch, remote, null, replies, events,
                 outgoing, true, 0);
+        c.attach(attachment);  // before anything can happen to it
         outgoing.open.incrementAndGet();
         connections.put(c.id(), c);
         if (!started || closing) {  // after put, so stopReading sees it or we see closing

@@ -382,9 +382,10 @@ class NetworkTest {
         b.handler(replies, p -> { }).handler(ev, events::add);
         SedaGraph g = closeLater(b.build());
         g.start();
-        TcpConnection c = g.connect(new InetSocketAddress(LOOPBACK, freePort), replies, ev);
+        TcpConnection c = g.connect(new InetSocketAddress(LOOPBACK, freePort), replies, ev, "whom to tell");
         TcpEvent closed = poll(events, "CLOSED");
         assertEquals(TcpEvent.Kind.CLOSED, closed.kind(), "no OPENED for a failed connect");
+        assertEquals("whom to tell", closed.connection().attachment(), "attached before connecting started");
         assertTrue(closed.reason().startsWith(TcpEvent.CONNECT_FAILED), closed.reason());
         assertTrue(closed.reason().toLowerCase().contains("refused"), closed.reason());
         assertEquals(closed.reason(), c.closeReason());

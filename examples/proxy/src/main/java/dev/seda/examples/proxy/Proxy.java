@@ -47,14 +47,16 @@ public final class Proxy {
         TcpConnection client = packet.connection();
         TcpConnection server = (TcpConnection) client.attachment();
         if (server == null) {
-            server = out.fromUpstream().connect(upstream); // never blocks; writes wait for the connect
-            server.attach(client);
+            // Never blocks; writes wait for the connect. Attached from the start: a connect refused at
+            // once is still told to this client.
+            server = out.fromUpstream().connect(upstream, client);
             client.attach(server);
         }
         bytesUp.addAndGet(packet.bytes().length);
-        if (!server.write(packet.bytes())) {
-            client.close(); // the upstream cannot keep up: this client alone pays
-        }
+        // False when the upstream connection is closed or clogged (then closed): either way its CLOSED
+        // event reaches upstreamEvents, which tells and closes this client; closing the client here
+        // would race it and lose the message when a connect is refused at once.
+        server.write(packet.bytes());
     }
 
     /** Bytes from the upstream, back to the client it serves: they leave the graph through its connection. */
