@@ -3,7 +3,6 @@ package dev.seda.benchmarks.http;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -45,29 +44,12 @@ final class StaticFiles {
             if (!file.startsWith(root) || !Files.isRegularFile(file) || !file.toRealPath().startsWith(root)) {
                 return null;
             }
-            page = new Page(contentType(file.getFileName().toString()), Files.readAllBytes(file));
+            String type = dev.seda.examples.haboob.Page.contentType(file.getFileName().toString());
+            page = new Page(type, Files.readAllBytes(file));
         } catch (IOException | RuntimeException e) {
             return null;
         }
         cache.putIfAbsent(path, page);
         return page;
-    }
-
-    static String contentType(String fileName) {
-        String name = fileName.toLowerCase(Locale.ROOT);
-        String ext = name.substring(name.lastIndexOf('.') + 1);
-        return switch (ext) {
-            case "html", "htm" -> "text/html; charset=utf-8";
-            case "css" -> "text/css; charset=utf-8";
-            case "js" -> "text/javascript; charset=utf-8";
-            case "json" -> "application/json";
-            case "svg" -> "image/svg+xml";
-            case "png" -> "image/png";
-            case "jpg", "jpeg" -> "image/jpeg";
-            case "gif" -> "image/gif";
-            case "ico" -> "image/x-icon";
-            case "txt", "md" -> "text/plain; charset=utf-8";
-            default -> "application/octet-stream";
-        };
     }
 }

@@ -23,7 +23,8 @@ public record Page(String contentType, byte[] bytes, Instant lastModified, long 
         return HTTP_DATE.format(lastModified);
     }
 
-    static String contentType(String fileName) {
+    /** The Content-Type for a file's name, by its extension; the benchmarks' servers use it too. */
+    public static String contentType(String fileName) {
         String name = fileName.toLowerCase(Locale.ROOT);
         String ext = name.substring(name.lastIndexOf('.') + 1);
         return switch (ext) {
