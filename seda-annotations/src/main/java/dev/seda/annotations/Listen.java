@@ -36,4 +36,12 @@ public @interface Listen {
      * in the kernel's backlog. 0 for always accepting.
      */
     int pauseAcceptingAbove() default 0;
+
+    /**
+     * Stops reading a connection whose packet leaves this stage's queue holding more than this, and
+     * reads it again once the queue is down to half: TCP flow control then slows the sender, where a
+     * full queue would reject the packet and close the connection. For streams that arrive faster
+     * than the stage can take them in bursts. 0 for off.
+     */
+    int pauseReadingAbove() default 0;
 }

@@ -213,7 +213,8 @@ final class CodeGenerator {
             String prefix = listeners.size() == 1 ? "" : stage.node().name() + ".";
             Listen listen = stage.annotation(Listen.class);
             CodeBlock options = CodeBlock.of("");
-            if (!listen.events().isEmpty() || listen.readLimit() > 0 || listen.pauseAcceptingAbove() > 0) {
+            if (!listen.events().isEmpty() || listen.readLimit() > 0 || listen.pauseAcceptingAbove() > 0
+                    || listen.pauseReadingAbove() > 0) {
                 CodeBlock.Builder o = CodeBlock.builder().add(", $T.defaults()", ClassName.get(RUNTIME, "ListenOptions"));
                 if (!listen.events().isEmpty()) {
                     o.add(".events($N)", local(graph.stage(listen.events())));
@@ -223,6 +224,9 @@ final class CodeGenerator {
                 }
                 if (listen.pauseAcceptingAbove() > 0) {
                     o.add(".pauseAcceptingAbove($L)", listen.pauseAcceptingAbove());
+                }
+                if (listen.pauseReadingAbove() > 0) {
+                    o.add(".pauseReadingAbove($L)", listen.pauseReadingAbove());
                 }
                 options = o.build();
             }

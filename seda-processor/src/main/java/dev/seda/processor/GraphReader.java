@@ -551,14 +551,22 @@ final class GraphReader {
                 diagnostics.error(method, "SedaNegativeSetting", quoted + " has readLimit = " + listen.readLimit()
                         + ".", "use bytes per second above 0, or 0 for no limit.");
             }
-            if (listen.pauseAcceptingAbove() < 0 || listen.pauseAcceptingAbove() >= stage.queue()) {
-                diagnostics.error(method, "SedaPauseAccepting", quoted + " has pauseAcceptingAbove = "
-                                + listen.pauseAcceptingAbove() + " with a queue of " + stage.queue()
-                                + ": accepting would never pause before the queue is full.",
-                        "use a queue length from 1 to " + (stage.queue() - 1) + ", or 0 to always accept.");
-            }
+            checkPauseThreshold(method, quoted, "SedaPauseAccepting", "pauseAcceptingAbove",
+                    listen.pauseAcceptingAbove(), stage.queue(), "accepting", "always accept");
+            checkPauseThreshold(method, quoted, "SedaPauseReading", "pauseReadingAbove",
+                    listen.pauseReadingAbove(), stage.queue(), "reading", "never pause reading");
         }
         return diagnostics.errorCount() > errorsBefore ? null : draft;
+    }
+
+    /** A listener's pause threshold is a queue length the queue can pass without being full, or 0 for off. */
+    private void checkPauseThreshold(ExecutableElement method, String quoted, String id, String attribute, int value,
+                                     int queue, String what, String off) {
+        if (value < 0 || value >= queue) {
+            diagnostics.error(method, id, quoted + " has " + attribute + " = " + value + " with a queue of " + queue
+                            + ": " + what + " would never pause before the queue is full.",
+                    "use a queue length from 1 to " + (queue - 1) + ", or 0 to " + off + ".");
+        }
     }
 
     private GraphSpec toSpec(PartDraft own, List<PartDraft> included, Map<String, StageDraft> all) {

@@ -148,6 +148,11 @@ class DiagnosticsTest {
                           @Stage(queue = 64, sink = true) @Listen(pauseAcceptingAbove = 64)
                           void a(TcpPacket p) {}
                         }"""),
+                Arguments.of("SedaPauseReading", 10, """
+                        @StageGraph("g") class Svc {
+                          @Stage(queue = 64, sink = true) @Listen(pauseReadingAbove = -1)
+                          void a(TcpPacket p) {}
+                        }"""),
                 Arguments.of("SedaUnclassified", 10, """
                         @StageGraph("g") class Svc {
                           @Stage(responseTargetMillis = {500, 100}, sink = true)

@@ -12,8 +12,12 @@ package dev.seda.runtime;
  * @param pauseAcceptingAbove 0 for off; else accepting pauses while the listening stage's queue holds
  *     more packets than this, and resumes once it is down to half. When even answering "busy" costs
  *     too much, new connections wait in the kernel's backlog instead of adding work
+ * @param pauseReadingAbove 0 for off; else a connection whose packet leaves the listening stage's
+ *     queue holding more than this is not read until the queue is down to half, so TCP flow control
+ *     slows the sender instead of a full queue rejecting a packet (which closes the connection)
  */
-public record ListenOptions(Stage<TcpEvent> events, long readLimit, int backlog, int pauseAcceptingAbove) {
+public record ListenOptions(Stage<TcpEvent> events, long readLimit, int backlog, int pauseAcceptingAbove,
+                            int pauseReadingAbove) {
     public static final int DEFAULT_BACKLOG = 1024;
 
     public ListenOptions {
@@ -28,26 +32,34 @@ public record ListenOptions(Stage<TcpEvent> events, long readLimit, int backlog,
             throw new IllegalArgumentException("pauseAcceptingAbove must be 0 (off) or a queue length, got "
                     + pauseAcceptingAbove);
         }
+        if (pauseReadingAbove < 0) {
+            throw new IllegalArgumentException("pauseReadingAbove must be 0 (off) or a queue length, got "
+                    + pauseReadingAbove);
+        }
     }
 
-    /** No events stage, no read limit, a backlog of {@value #DEFAULT_BACKLOG}, always accepting. */
+    /** No events stage, no read limit, a backlog of {@value #DEFAULT_BACKLOG}, always accepting and reading. */
     public static ListenOptions defaults() {
-        return new ListenOptions(null, 0, DEFAULT_BACKLOG, 0);
+        return new ListenOptions(null, 0, DEFAULT_BACKLOG, 0, 0);
     }
 
     public ListenOptions events(Stage<TcpEvent> stage) {
-        return new ListenOptions(stage, readLimit, backlog, pauseAcceptingAbove);
+        return new ListenOptions(stage, readLimit, backlog, pauseAcceptingAbove, pauseReadingAbove);
     }
 
     public ListenOptions readLimit(long bytesPerSecond) {
-        return new ListenOptions(events, bytesPerSecond, backlog, pauseAcceptingAbove);
+        return new ListenOptions(events, bytesPerSecond, backlog, pauseAcceptingAbove, pauseReadingAbove);
     }
 
     public ListenOptions backlog(int connections) {
-        return new ListenOptions(events, readLimit, connections, pauseAcceptingAbove);
+        return new ListenOptions(events, readLimit, connections, pauseAcceptingAbove, pauseReadingAbove);
     }
 
     public ListenOptions pauseAcceptingAbove(int queueLength) {
-        return new ListenOptions(events, readLimit, backlog, queueLength);
+        return new ListenOptions(events, readLimit, backlog, queueLength, pauseReadingAbove);
+    }
+
+    public ListenOptions pauseReadingAbove(int queueLength) {
+        return new ListenOptions(events, readLimit, backlog, pauseAcceptingAbove, queueLength);
     }
 }

@@ -40,6 +40,10 @@ public final class TcpConnection {
     long resumeAt;
     boolean readPaused;
     boolean inputEnded;
+    // Selector thread only: ListenOptions.pauseReadingAbove (0 for off), and whether reading waits for
+    // the stage's queue to drain.
+    int pauseReadingAbove;
+    boolean waitingForStage;
     volatile boolean connected;
     volatile boolean openedAdmitted;
 

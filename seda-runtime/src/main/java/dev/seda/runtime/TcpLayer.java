@@ -14,9 +14,9 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -41,7 +41,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class TcpLayer {
     private static final Logger LOG = System.getLogger(TcpLayer.class.getName());
-    private static final int READ_BUFFER_BYTES = 16 * 1024;
+    private static final int READ_BUFFER_BYTES = 64 * 1024;
     // Per wakeup, so one flooded UDP socket cannot starve the connections.
     private static final int DATAGRAMS_PER_WAKEUP = 64;
     // How soon a listener paused by its stage's backlog looks again; short, as the stage drains fast.
@@ -70,9 +70,10 @@ final class TcpLayer {
         final LongAdder datagramsOut = new LongAdder();
         final LongAdder datagramsDropped = new LongAdder();
         final LongAdder acceptPauses = new LongAdder();
+        final LongAdder backlogReadPauses = new LongAdder();
 
         static TcpMetrics sum(List<Counters> all) {
-            long[] v = new long[14];
+            long[] v = new long[15];
             int open = 0;
             for (Counters c : all) {
                 open += c.open.get();
@@ -90,9 +91,10 @@ final class TcpLayer {
                 v[11] += c.datagramsOut.sum();
                 v[12] += c.datagramsDropped.sum();
                 v[13] += c.acceptPauses.sum();
+                v[14] += c.backlogReadPauses.sum();
             }
             return new TcpMetrics(v[0], open, v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12],
-                    v[13]);
+                    v[13], v[14]);
         }
     }
 
@@ -124,6 +126,8 @@ final class TcpLayer {
     private final AtomicLong nextId = new AtomicLong(1);
     // Rate-limited connections waiting for their budget, soonest first; selector thread only.
     private final PriorityQueue<TcpConnection> paused = new PriorityQueue<>(Comparator.comparingLong(c -> c.resumeAt));
+    // Connections not read until their stage's queue is down to half its pauseReadingAbove; selector thread only.
+    private final ArrayDeque<TcpConnection> waitingForStage = new ArrayDeque<>();
     private volatile Selector selector;
     private volatile Thread thread;
     private volatile boolean running;
@@ -452,14 +456,12 @@ final class TcpLayer {
         try {
             while (running) {
                 runTasks();
-                selector.select(selectTimeoutMillis());
-                Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-                while (it.hasNext()) {
-                    SelectionKey key = it.next();
-                    it.remove();
-                    handle(key);
-                }
+                // The consumer form, not selectedKeys(): that set is a HashSet whose table grows with the
+                // busiest moment and is then scanned in full on every select, which at thousands of
+                // connections cost more than the reads it found.
+                selector.select(this::handle, selectTimeoutMillis());
                 resumeReading();
+                resumeReadingAfterBacklog();
                 resumeAccepting();
             }
         } catch (IOException | RuntimeException e) {
@@ -477,6 +479,9 @@ final class TcpLayer {
         }
         if (anyBacklogged()) {
             wait = Math.min(wait, ACCEPT_RECHECK_MILLIS);
+        }
+        if (!waitingForStage.isEmpty()) {
+            wait = 1;  // a stage drains its queue in microseconds to milliseconds: look again soon
         }
         return Math.max(1, Math.min(1000, wait));  // never 0: that would wait forever
     }
@@ -584,6 +589,7 @@ final class TcpLayer {
                 SelectionKey key = ch.register(selector, reading ? SelectionKey.OP_READ : 0);
                 c = new TcpConnection(this, nextId.getAndIncrement(), ch, remote, key, l.stage(),
                         l.options().events(), b.counters, false, l.options().readLimit());
+                c.pauseReadingAbove = l.options().pauseReadingAbove();
                 c.readBudget = budgetDepth(c);
                 c.budgetRefilled = System.nanoTime();
                 key.attach(c);
@@ -717,6 +723,29 @@ final class TcpLayer {
                 pauseReading(c, now);
             }
         }
+        if (c.pauseReadingAbove > 0 && c.readStage.queueLength() > c.pauseReadingAbove) {
+            // Admitted, but the stage is falling behind: leave the next bytes in the kernel, whose
+            // full buffers stop the sender, rather than let the queue fill and reject (and close).
+            setInterest(c.key, SelectionKey.OP_READ, false);
+            c.waitingForStage = true;
+            waitingForStage.add(c);
+            c.counters.backlogReadPauses.increment();
+        }
+    }
+
+    /** Reads again from connections whose stage has worked its queue down to half their threshold. */
+    private void resumeReadingAfterBacklog() {
+        for (int i = waitingForStage.size(); i > 0; i--) {
+            TcpConnection c = waitingForStage.poll();
+            if (c.isOpen() && c.readStage.queueLength() > c.pauseReadingAbove / 2) {
+                waitingForStage.add(c);  // still backlogged: look again next time
+                continue;
+            }
+            c.waitingForStage = false;
+            if (c.isOpen() && reading && !c.inputEnded && !c.readPaused) {
+                setInterest(c.key, SelectionKey.OP_READ, true);
+            }
+        }
     }
 
     private static void refill(TcpConnection c, long now) {
@@ -744,7 +773,7 @@ final class TcpLayer {
         while ((c = paused.peek()) != null && c.resumeAt - now <= 0) {
             paused.poll();
             c.readPaused = false;
-            if (c.isOpen() && reading && !c.inputEnded) {
+            if (c.isOpen() && reading && !c.inputEnded && !c.waitingForStage) {
                 setInterest(c.key, SelectionKey.OP_READ, true);
             }
         }

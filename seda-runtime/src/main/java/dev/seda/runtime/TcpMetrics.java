@@ -20,14 +20,17 @@ package dev.seda.runtime;
  *     or the send failed
  * @param acceptPauses times a listener stopped accepting because its stage's queue was over
  *     {@link ListenOptions#pauseAcceptingAbove()}
+ * @param backlogReadPauses times a connection stopped being read because its stage's queue was over
+ *     {@link ListenOptions#pauseReadingAbove()}
  */
 public record TcpMetrics(long accepted, int open, long closed, long clogged, long overloaded,
                          long bytesRead, long bytesWritten, long readPauses, long refused,
                          long connects, long connectFailures,
-                         long datagramsIn, long datagramsOut, long datagramsDropped, long acceptPauses) {
+                         long datagramsIn, long datagramsOut, long datagramsDropped, long acceptPauses,
+                         long backlogReadPauses) {
 
     /** The original five counters; the rest zero. */
     public TcpMetrics(long accepted, int open, long closed, long clogged, long overloaded) {
-        this(accepted, open, closed, clogged, overloaded, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        this(accepted, open, closed, clogged, overloaded, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 }

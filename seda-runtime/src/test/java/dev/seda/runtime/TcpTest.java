@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -250,6 +251,50 @@ class TcpTest {
         assertTrue(closedByPeer(s));
         assertEquals(1, g.stage("in").metrics().rejected());
         release.countDown();
+    }
+
+    @Test
+    void backloggedStagePausesReadingInsteadOfClosing() throws Exception {
+        // The stage's queue holds 4 packets and its one thread is held: without pauseReadingAbove the
+        // fifth packet would be rejected and the connection closed (the test above). With it, reading
+        // stops while the queue is over 2, the bytes wait in the kernel, and every byte arrives.
+        CountDownLatch release = new CountDownLatch(1);
+        cleanup.add(release::countDown);
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        SedaGraph.Builder b = SedaGraph.builder("pause-reading");
+        Stage<TcpPacket> in = b.stage(StageSettings.of("in").queue(4));
+        SedaGraph g = b.handler(in, p -> {
+            release.await();
+            synchronized (received) {
+                received.write(p.bytes());
+            }
+        }).listen(in, "127.0.0.1", 0, ListenOptions.defaults().pauseReadingAbove(2)).build();
+        cleanup.add(g);
+        g.start();
+        Socket s = connect(g);
+        OutputStream out = s.getOutputStream();
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        for (int i = 0; i < 200; i++) {
+            byte[] chunk = ("packet " + i + ";").getBytes(US_ASCII);
+            out.write(chunk);
+            out.flush();
+            sent.write(chunk);
+            Thread.sleep(1);  // separate reads, so the queue would overflow if reading went on
+        }
+        await(() -> g.tcpMetrics().backlogReadPauses() >= 1, "reading to pause for the backlog");
+        assertTrue(g.stage("in").queueLength() <= 3, "the queue never filled");
+        release.countDown();
+        await(() -> {
+            synchronized (received) {
+                return received.size() == sent.size();
+            }
+        }, "every byte to reach the stage");
+        synchronized (received) {
+            assertArrayEquals(sent.toByteArray(), received.toByteArray(), "in order, nothing lost");
+        }
+        assertEquals(0, g.tcpMetrics().overloaded());
+        assertEquals(0, g.stage("in").metrics().rejected());
+        assertEquals(1, g.tcpMetrics().open());
     }
 
     @Test
