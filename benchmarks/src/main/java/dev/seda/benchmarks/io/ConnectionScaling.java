@@ -14,13 +14,16 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Connection scaling in the spirit of Figure 11 of the SEDA paper (issue 4): round trips per second
- * of an echo server with 1 to 8192 concurrent connections on loopback, for seda's TCP layer and for
- * a thread-per-connection server, in the same run. Prints Markdown tables.
+ * Connection scaling like Figure 11 of the SEDA paper (issue 4): throughput with 1 to 8192
+ * concurrent connections on loopback, for seda's TCP layer and for a thread-per-connection server,
+ * in the same run. Two workloads ({@link Workload}): {@code burst}, the paper's (bursts of 1000 8 KB
+ * packets, a 32-byte acknowledgement per burst; bandwidth), and {@code echo} (64-byte round trips,
+ * one in flight per connection). Prints Markdown tables.
  *
  * <pre>
  * java -Xms1g -Xmx1g -cp benchmarks/target/benchmarks.jar dev.seda.benchmarks.io.ConnectionScaling \
- *     [--connections 1,4,16,64,256,1024,4096,8192] [--seconds 5] [--warmup 2] [--request-bytes 64] \
+ *     [--workload burst|echo] [--connections 1,4,16,64,256,1024,4096,8192] [--seconds 5] [--warmup 2]
+ *     [--request-bytes 64] [--packet-bytes 8192] [--burst 1000] [--ack-bytes 32]
  *     [--client-threads 2] [--servers seda,tpc] [--target 0.8] [--echo-threads 1..2]
  * </pre>
  *
@@ -41,7 +44,14 @@ public final class ConnectionScaling {
         }
         Duration seconds = Duration.ofMillis((long) (Double.parseDouble(opts.getOrDefault("seconds", "5")) * 1000));
         Duration warmup = Duration.ofMillis((long) (Double.parseDouble(opts.getOrDefault("warmup", "2")) * 1000));
-        int requestBytes = Integer.parseInt(opts.getOrDefault("request-bytes", "64"));
+        Workload workload = switch (opts.getOrDefault("workload", "burst")) {
+            case "echo" -> Workload.echo(Integer.parseInt(opts.getOrDefault("request-bytes", "64")));
+            case "burst" -> Workload.burst(Integer.parseInt(opts.getOrDefault("packet-bytes", "8192")),
+                    Integer.parseInt(opts.getOrDefault("burst", "1000")),
+                    Integer.parseInt(opts.getOrDefault("ack-bytes", "32")));
+            default -> throw new IllegalArgumentException("unknown workload '" + opts.get("workload")
+                    + "': burst or echo");
+        };
         int clientThreads = Integer.parseInt(opts.getOrDefault("client-threads", "2"));
         double target = Double.parseDouble(opts.getOrDefault("target", "0.8"));
         String[] echo = opts.getOrDefault("echo-threads", "1..2").split("\\.\\.");
@@ -50,8 +60,8 @@ public final class ConnectionScaling {
         Map<String, Supplier<EchoServer>> servers = new LinkedHashMap<>();
         for (String s : opts.getOrDefault("servers", "seda,tpc").split(",")) {
             switch (s.trim()) {
-                case "seda" -> servers.put("seda", () -> new SedaEchoServer(echoMin, echoMax));
-                case "tpc" -> servers.put("tpc", ThreadPerConnectionEchoServer::new);
+                case "seda" -> servers.put("seda", () -> new SedaEchoServer(workload, echoMin, echoMax));
+                case "tpc" -> servers.put("tpc", () -> new ThreadPerConnectionEchoServer(workload));
                 default -> throw new IllegalArgumentException("unknown server '" + s + "': seda or tpc");
             }
         }
@@ -60,11 +70,12 @@ public final class ConnectionScaling {
         System.out.printf("- %s, %d CPUs, JDK %s (%s), max heap %d MiB%n", cpuModel(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
                 System.getProperty("java.vm.name"), Runtime.getRuntime().maxMemory() >> 20);
-        System.out.printf("- connections %s; %d-byte requests; warm-up %.1f s, measured %.1f s per point; "
+        System.out.printf("- workload: %s; connections %s; warm-up %.1f s, measured %.1f s per point; "
                         + "%d client selector threads; load average at start: %s%n%n",
-                counts, requestBytes, warmup.toMillis() / 1e3, seconds.toMillis() / 1e3, clientThreads, loadAverage());
+                workload.describe(), counts, warmup.toMillis() / 1e3, seconds.toMillis() / 1e3, clientThreads,
+                loadAverage());
 
-        LoadGenerator client = new LoadGenerator(clientThreads, requestBytes, warmup, seconds);
+        LoadGenerator client = new LoadGenerator(clientThreads, workload, warmup, seconds);
         Map<String, List<Point>> results = new LinkedHashMap<>();
         Map<String, String> descriptions = new LinkedHashMap<>();
         for (String key : servers.keySet()) {
@@ -82,22 +93,22 @@ public final class ConnectionScaling {
                 descriptions.put(key, server.description());
                 Point p = measure(server, client, n);
                 results.get(key).add(p);
-                System.err.printf(Locale.ROOT, "%-22s %5d connections: %,10.0f round trips/s, mean %.3f ms, p99 %.3f ms,"
+                System.err.printf(Locale.ROOT, "%-22s %5d connections: %,10.0f %s, mean %.3f ms, p99 %.3f ms,"
                                 + " errors %d, CPU %.2f + others %.2f cores, load %s%s%s%n", server.name(), n,
-                        p.result.throughput(), p.result.latency().meanMillis(), p.result.latency().quantileMillis(0.99),
+                        p.result.throughput(), workload.unit(), p.result.latency().meanMillis(), p.result.latency().quantileMillis(0.99),
                         p.result.errors(), p.result.processCores(), p.result.otherCores(), p.load,
                         p.extra.isEmpty() ? "" : ", " + p.extra, p.problems.isEmpty() ? "" : ", " + p.problems);
             }
         }
 
         for (String key : servers.keySet()) {
-            printServerTable(descriptions.get(key), results.get(key));
+            printServerTable(workload, descriptions.get(key), results.get(key));
         }
         if (results.containsKey("seda") && results.containsKey("tpc")) {
-            printRatios(results.get("seda"), results.get("tpc"));
+            printRatios(workload, results.get("seda"), results.get("tpc"));
         }
         if (results.containsKey("seda")) {
-            printVerdict(results.get("seda"), target);
+            printVerdict(workload, results.get("seda"), target);
         }
         System.out.printf("Load average at the end: %s%n", loadAverage());
         System.exit(0);  // nothing should be left running; make sure of it
@@ -112,7 +123,7 @@ public final class ConnectionScaling {
         String problems;
         String extra = "";
         try {
-            r = client.run(address, n, server::openConnections);
+            r = client.run(address, n, server::openConnections, server::bytesRead);
             problems = r.connectProblems() + server.problems();
             if (server instanceof SedaEchoServer s) {
                 extra = "echo threads " + s.echoThreads();
@@ -126,12 +137,14 @@ public final class ConnectionScaling {
         return new Point(r, problems, load, extra);
     }
 
-    private static void printServerTable(String description, List<Point> points) {
+    private static void printServerTable(Workload workload, String description, List<Point> points) {
         double peak = points.stream().mapToDouble(p -> p.result.throughput()).max().orElse(Double.NaN);
         double peakPerCpu = points.stream().mapToDouble(p -> p.result.perCpuSecond()).max().orElse(Double.NaN);
         System.out.printf("### %s%n%n", description);
-        System.out.println("| connections | round trips/s | mean latency (ms) | p99 latency (ms) | of peak | fairness (Jain) "
-                + "| errors | this JVM's CPU (cores) | others' CPU (cores) | round trips per CPU-second | of peak |");
+        String latency = workload.isEcho() ? "latency" : "burst time";
+        System.out.println("| connections | " + workload.unit() + " | mean " + latency + " (ms) | p99 " + latency
+                + " (ms) | of peak | fairness (Jain) | errors | this JVM's CPU (cores) | others' CPU (cores) | "
+                + workload.perCpuUnit() + " | of peak |");
         System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Point p : points) {
             LoadGenerator.Result r = p.result;
@@ -145,11 +158,11 @@ public final class ConnectionScaling {
         System.out.println();
     }
 
-    private static void printRatios(List<Point> seda, List<Point> tpc) {
+    private static void printRatios(Workload workload, List<Point> seda, List<Point> tpc) {
         System.out.println("### seda / thread-per-connection");
         System.out.println();
         System.out.println("| connections | throughput ratio | mean latency ratio | p99 latency ratio "
-                + "| round trips per CPU-second ratio |");
+                + "| " + workload.perCpuUnit() + " ratio |");
         System.out.println("|---:|---:|---:|---:|---:|");
         for (int i = 0; i < seda.size(); i++) {
             LoadGenerator.Result s = seda.get(i).result;
@@ -162,7 +175,7 @@ public final class ConnectionScaling {
         System.out.println();
     }
 
-    private static void printVerdict(List<Point> seda, double target) {
+    private static void printVerdict(Workload workload, List<Point> seda, double target) {
         double peak = 0;
         int peakAt = 0;
         for (Point p : seda) {
@@ -173,13 +186,13 @@ public final class ConnectionScaling {
         }
         Point last = seda.get(seda.size() - 1);
         double ratio = last.result.throughput() / peak;
-        System.out.printf(Locale.ROOT, "seda at %d connections: %,.0f round trips/s = %.0f%% of its peak (%,.0f at %d"
+        System.out.printf(Locale.ROOT, "seda at %d connections: %,.0f %s = %.0f%% of its peak (%,.0f at %d"
                         + " connections); target >= %.0f%%: **%s**%n%n", last.result.connections(),
-                last.result.throughput(), 100 * ratio, peak, peakAt, 100 * target,
+                last.result.throughput(), workload.unit(), 100 * ratio, peak, peakAt, 100 * target,
                 ratio >= target && last.result.errors() == 0 ? "met" : "missed");
         double peakPerCpu = seda.stream().mapToDouble(p -> p.result.perCpuSecond()).max().orElse(Double.NaN);
-        System.out.printf(Locale.ROOT, "Per CPU-second of this JVM (less sensitive to other load): %,.0f round trips"
-                + " = %.0f%% of its best point (%,.0f)%n%n", last.result.perCpuSecond(),
+        System.out.printf(Locale.ROOT, "Per CPU-second of this JVM (less sensitive to other load): %,.0f %s"
+                + " = %.0f%% of its best point (%,.0f)%n%n", last.result.perCpuSecond(), workload.perCpuUnit(),
                 100 * last.result.perCpuSecond() / peakPerCpu, peakPerCpu);
     }
 
@@ -189,7 +202,8 @@ public final class ConnectionScaling {
             String a = args[i];
             if (!a.startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("expected --option value, got '" + a + "'. Options: --connections"
-                        + " 1,4,...,8192 --seconds 5 --warmup 2 --request-bytes 64 --client-threads 2"
+                        + " 1,4,...,8192 --workload burst|echo --seconds 5 --warmup 2 --request-bytes 64 (echo)"
+                        + " --packet-bytes 8192 --burst 1000 --ack-bytes 32 (burst) --client-threads 2"
                         + " --servers seda,tpc --target 0.8 --echo-threads 1..2");
             }
             m.put(a.substring(2), args[++i]);

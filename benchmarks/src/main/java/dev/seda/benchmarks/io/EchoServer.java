@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
-/** A TCP echo server on 127.0.0.1, started and stopped by the harness once per measured point. */
+/**
+ * A TCP server on 127.0.0.1 for a {@link Workload}: it echoes, or acknowledges each burst. Started and
+ * stopped by the harness once per measured point.
+ */
 interface EchoServer {
     /** Backlog for both servers: the machine's somaxconn, so connecting thousands at once loses no SYN to a full queue. */
     int BACKLOG = 4096;
@@ -17,6 +20,9 @@ interface EchoServer {
 
     /** Binds an ephemeral port on 127.0.0.1 and starts serving; sized for up to {@code connections}. */
     InetSocketAddress start(int connections) throws IOException;
+
+    /** Bytes read from all connections since the start. */
+    long bytesRead();
 
     /** Connections the server holds open now. */
     int openConnections();

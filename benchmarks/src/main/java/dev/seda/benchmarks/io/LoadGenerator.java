@@ -9,40 +9,43 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * A closed-loop NIO load client: {@code connections} sockets to 127.0.0.1 spread over a few
- * selector threads. Each connection sends a request of {@code requestBytes}, waits until exactly as
- * many bytes have come back, records the response time and sends the next one at once; so every
- * connection has exactly one request in flight and the throughput is what the server sustains.
- * Round trips that complete inside the measurement window (after the warm-up) are counted.
+ * selector threads. Each connection writes one burst of the {@link Workload} (for echo: one
+ * request), waits until exactly the answer's bytes have come back, records the response time and
+ * starts the next at once; so every connection has exactly one burst in flight and the throughput is
+ * what the server sustains. Answers that complete inside the measurement window (after the warm-up)
+ * are counted, and so are the bytes the server reports it read in that window.
  */
 final class LoadGenerator {
     /** What one point measured. */
-    record Result(int connections, long roundTrips, double seconds, LatencyHistogram latency, long errors,
-                  double fairness, int starved, String connectProblems, double processCores, double otherCores) {
+    record Result(Workload workload, int connections, long roundTrips, long serverBytes, double seconds,
+                  LatencyHistogram latency, long errors, double fairness, int starved, String connectProblems,
+                  double processCores, double otherCores) {
+        /** Round trips/s for echo; for bursts, the Mbit/s the server read. */
         double throughput() {
-            return roundTrips / seconds;
+            return workload.isEcho() ? roundTrips / seconds : serverBytes * 8 / 1e6 / seconds;
         }
 
-        /** Round trips per CPU-second this JVM (client and server) got: what a share of the machine buys. */
+        /** Throughput per CPU-second this JVM (client and server) got: what a share of the machine buys. */
         double perCpuSecond() {
             return throughput() / processCores;
         }
     }
 
     private final int threads;
-    private final int requestBytes;
+    private final Workload workload;
     private final Duration warmup;
     private final Duration measure;
 
-    LoadGenerator(int threads, int requestBytes, Duration warmup, Duration measure) {
+    LoadGenerator(int threads, Workload workload, Duration warmup, Duration measure) {
         this.threads = threads;
-        this.requestBytes = requestBytes;
+        this.workload = workload;
         this.warmup = warmup;
         this.measure = measure;
     }
@@ -52,7 +55,8 @@ final class LoadGenerator {
      * then resets every connection (SO_LINGER 0, so thousands of runs leave no TIME_WAIT sockets
      * behind to exhaust the ephemeral ports). Everything is bounded in time.
      */
-    Result run(InetSocketAddress target, int connections, IntSupplier serverOpen) throws IOException, InterruptedException {
+    Result run(InetSocketAddress target, int connections, IntSupplier serverOpen, LongSupplier serverBytesRead)
+            throws IOException, InterruptedException {
         List<SocketChannel> channels = new ArrayList<>(connections);
         try {
             String connectProblems = connectAll(target, connections, channels);
@@ -80,8 +84,10 @@ final class LoadGenerator {
             }
             sleepUntil(measureFrom);
             CpuSample cpuFrom = CpuSample.now();
+            long bytesFrom = serverBytesRead.getAsLong();
             sleepUntil(measureTo);
             CpuSample cpuTo = CpuSample.now();
+            long serverBytes = serverBytesRead.getAsLong() - bytesFrom;
             LatencyHistogram all = new LatencyHistogram();
             long errors = 0;
             List<Long> perConnection = new ArrayList<>(channels.size());
@@ -98,7 +104,8 @@ final class LoadGenerator {
                 all.add(w.histogram);
                 errors += w.errors;
                 for (Conn c : w.conns) {
-                    perConnection.add(c.completed);
+                    // Fairness over completed round trips, or for long bursts over the bytes written.
+                    perConnection.add(workload.isEcho() ? c.completed : c.sentInWindow);
                 }
             }
             double sum = 0;
@@ -113,8 +120,8 @@ final class LoadGenerator {
             }
             double fairness = sumSquares == 0 ? Double.NaN : sum * sum / (perConnection.size() * sumSquares);
             errors += connections - channels.size();
-            return new Result(connections, all.count(), measure.toNanos() / 1e9, all, errors, fairness, starved,
-                    connectProblems, cpuTo.processCoresSince(cpuFrom), cpuTo.otherCoresSince(cpuFrom));
+            return new Result(workload, connections, all.count(), serverBytes, measure.toNanos() / 1e9, all, errors,
+                    fairness, starved, connectProblems, cpuTo.processCoresSince(cpuFrom), cpuTo.otherCoresSince(cpuFrom));
         } finally {
             for (SocketChannel ch : channels) {
                 try {
@@ -173,11 +180,14 @@ final class LoadGenerator {
     /** One connection's state; touched by its worker thread only. */
     private static final class Conn {
         final SocketChannel channel;
-        final ByteBuffer request;
+        final ByteBuffer request;  // the packet being written
         SelectionKey key;
         long sentAt;
+        int packetsLeft;  // of this burst, counting the one being written
         int received;
         long completed;  // inside the measurement window
+        long sent;  // bytes, since the start
+        long sentInWindow;  // bytes, inside the measurement window (taken at its ends)
 
         Conn(SocketChannel channel, ByteBuffer request) {
             this.channel = channel;
@@ -198,7 +208,7 @@ final class LoadGenerator {
 
         Worker(int index, List<SocketChannel> channels, long start, long measureFrom, long measureTo) {
             for (SocketChannel ch : channels) {
-                byte[] payload = new byte[requestBytes];
+                byte[] payload = new byte[workload.packetBytes()];
                 for (int i = 0; i < payload.length; i++) {
                     payload[i] = (byte) ('a' + i % 26);
                 }
@@ -228,17 +238,21 @@ final class LoadGenerator {
                         fail(c);
                     }
                 }
+                boolean windowOpen = false;
                 while (!Thread.currentThread().isInterrupted()) {
-                    long left = measureTo - System.nanoTime();
+                    long now = System.nanoTime();
+                    if (!windowOpen && now - measureFrom >= 0) {
+                        windowOpen = true;
+                        conns.forEach(c -> c.sentInWindow = -c.sent);
+                    }
+                    long left = measureTo - now;
                     if (left <= 0) {
+                        conns.forEach(c -> c.sentInWindow += c.sent);
                         break;
                     }
-                    selector.select(Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(left))));
-                    for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
-                        SelectionKey key = it.next();
-                        it.remove();
-                        handle((Conn) key.attachment());
-                    }
+                    // Not selectedKeys(): see TcpLayer.run in seda-runtime, the client pays the same.
+                    selector.select(key -> handle((Conn) key.attachment()),
+                            Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(left))));
                 }
             } catch (Throwable t) {
                 failure = t;
@@ -248,11 +262,8 @@ final class LoadGenerator {
         private void handle(Conn c) {
             SelectionKey key = c.key;
             try {
-                if (key.isValid() && key.isWritable()) {
-                    c.channel.write(c.request);
-                    if (!c.request.hasRemaining()) {
-                        key.interestOps(SelectionKey.OP_READ);
-                    }
+                if (key.isValid() && key.isWritable() && writeBurst(c)) {
+                    key.interestOps(SelectionKey.OP_READ);
                 }
                 if (key.isValid() && key.isReadable()) {
                     in.clear();
@@ -262,11 +273,11 @@ final class LoadGenerator {
                         return;
                     }
                     c.received += n;
-                    if (c.received > requestBytes) {
-                        fail(c);  // more than was sent: the echo is broken
+                    if (c.received > workload.replyBytes()) {
+                        fail(c);  // more than the answer: the server is broken
                         return;
                     }
-                    if (c.received == requestBytes) {
+                    if (c.received == workload.replyBytes()) {
                         long now = System.nanoTime();
                         if (now - measureFrom >= 0 && now - measureTo < 0) {
                             histogram.record(now - c.sentAt);
@@ -283,10 +294,24 @@ final class LoadGenerator {
         private void send(Conn c, long now) throws IOException {
             c.received = 0;
             c.sentAt = now;
+            c.packetsLeft = workload.packetsPerBurst();
             c.request.clear();
-            c.channel.write(c.request);
-            if (c.request.hasRemaining()) {
+            if (!writeBurst(c)) {
                 c.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            }
+        }
+
+        /** Writes what the socket takes of the current burst; whether all of it is written. */
+        private boolean writeBurst(Conn c) throws IOException {
+            while (true) {
+                c.sent += c.channel.write(c.request);
+                if (c.request.hasRemaining()) {
+                    return false;
+                }
+                if (--c.packetsLeft == 0) {
+                    return true;
+                }
+                c.request.clear();
             }
         }
 

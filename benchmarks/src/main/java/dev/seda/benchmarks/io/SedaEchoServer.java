@@ -15,24 +15,30 @@ import java.util.concurrent.atomic.LongAdder;
  * seda's TCP layer as an echo server: the listening stage {@code read} (1 thread, fed by the graph's
  * selector thread) hands every packet to a second stage {@code echo} (1..2 threads, the thread-pool
  * controller on), which writes the bytes back through the connection's write queue. So each round
- * trip crosses selector thread -> read stage -> echo stage -> selector thread.
+ * trip crosses selector thread -> read stage -> echo stage -> selector thread. For the burst workload
+ * {@code read} counts each connection's bytes (in order: it has one thread) and hands {@code echo}
+ * only the packet that completes a burst, for which {@code echo} writes the acknowledgement.
  *
- * <p>Both queues hold at least twice the connection count: every connection of the closed-loop
- * client has at most one request in flight, so nothing is ever rejected and what is measured is the
- * layer's throughput, not its load shedding (a rejection would close the connection; it is counted
- * and reported).
+ * <p>Both queues hold at least twice the connection count: for echo, every connection of the
+ * closed-loop client has at most one request in flight, and for bursts the listener stops reading
+ * while the read stage's queue is over half full ({@code pauseReadingAbove}); so nothing is ever
+ * rejected and what is measured is the layer's throughput, not its load shedding (a rejection would
+ * close the connection; it is counted and reported).
  */
 final class SedaEchoServer implements EchoServer {
     private static final AtomicInteger GRAPHS = new AtomicInteger();
 
     private final LongAdder notForwarded = new LongAdder();
+    private final LongAdder bytesRead = new LongAdder();
+    private final Workload workload;
     private final int echoMin;
     private final int echoMax;
     private SedaGraph graph;
     private Stage<TcpPacket> echo;
 
     /** The echo stage's threads, {@code min..max}; the set-up is 1..2. */
-    SedaEchoServer(int echoMin, int echoMax) {
+    SedaEchoServer(Workload workload, int echoMin, int echoMax) {
+        this.workload = workload;
         this.echoMin = echoMin;
         this.echoMax = echoMax;
     }
@@ -55,17 +61,39 @@ final class SedaEchoServer implements EchoServer {
         Stage<TcpPacket> read = b.stage(StageSettings.of("read").queue(queue));
         echo = b.stage(StageSettings.of("echo").threads(echoMin, echoMax).queue(queue));
         Stage<TcpPacket> echoStage = echo;
+        boolean echoing = workload.isEcho();
+        long burstBytes = workload.burstBytes();
+        byte[] ack = new byte[workload.replyBytes()];
         b.handler(read, packet -> {
+            int n = packet.bytes().length;
+            bytesRead.add(n);
+            if (!echoing) {
+                long[] received = (long[]) packet.connection().attachment();
+                if (received == null) {
+                    packet.connection().attach(received = new long[1]);
+                }
+                long before = received[0];
+                received[0] += n;
+                if (received[0] / burstBytes == before / burstBytes) {
+                    return;  // the burst goes on
+                }
+            }
             if (!echoStage.offer(packet)) {
                 notForwarded.increment();
                 packet.connection().close();  // the client sees EOF and counts an error
             }
         });
-        b.handler(echo, packet -> packet.connection().write(packet.bytes()));
-        b.listen(read, "127.0.0.1", 0, ListenOptions.defaults().backlog(BACKLOG));
+        b.handler(echo, packet -> packet.connection().write(echoing ? packet.bytes() : ack));
+        // A burst can outrun the read stage for a moment: past half its queue, reading waits instead.
+        b.listen(read, "127.0.0.1", 0, ListenOptions.defaults().backlog(BACKLOG).pauseReadingAbove(queue / 2));
         graph = b.build();
         graph.start();
         return graph.listenAddress("read");
+    }
+
+    @Override
+    public long bytesRead() {
+        return bytesRead.sum();
     }
 
     @Override

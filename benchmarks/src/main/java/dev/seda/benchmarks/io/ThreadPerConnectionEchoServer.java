@@ -14,10 +14,14 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The paper's baseline: one thread accepts, and every connection gets its own platform thread that
- * blocks in {@code read} and writes back what it read. Nothing is bounded, as in the classic design.
+ * blocks in {@code read} and writes back what it read (or, for bursts, an acknowledgement per burst).
+ * Nothing is bounded, as in the classic design.
  */
 final class ThreadPerConnectionEchoServer implements EchoServer {
-    private static final int BUFFER_BYTES = 4096;
+    private static final int BUFFER_BYTES = 16 * 1024;  // as seda's read buffer
+
+    private final Workload workload;
+    private final LongAdder bytesRead = new LongAdder();
 
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
@@ -26,6 +30,10 @@ final class ThreadPerConnectionEchoServer implements EchoServer {
     private ServerSocket server;
     private Thread acceptor;
     private volatile boolean stopping;
+
+    ThreadPerConnectionEchoServer(Workload workload) {
+        this.workload = workload;
+    }
 
     @Override
     public String name() {
@@ -85,9 +93,19 @@ final class ThreadPerConnectionEchoServer implements EchoServer {
         try (s) {
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
+            boolean echoing = workload.isEcho();
+            long burstBytes = workload.burstBytes();
+            byte[] ack = new byte[workload.replyBytes()];
+            long received = 0;
             int n;
             while ((n = in.read(buf)) > 0) {
-                out.write(buf, 0, n);
+                bytesRead.add(n);
+                if (echoing) {
+                    out.write(buf, 0, n);
+                } else if ((received + n) / burstBytes != received / burstBytes) {
+                    out.write(ack);
+                }
+                received += n;
             }
         } catch (IOException e) {
             // reset by the client at the end of a point, or closed by stop
@@ -96,6 +114,11 @@ final class ThreadPerConnectionEchoServer implements EchoServer {
             open.decrementAndGet();
             threads.remove(Thread.currentThread());
         }
+    }
+
+    @Override
+    public long bytesRead() {
+        return bytesRead.sum();
     }
 
     @Override
