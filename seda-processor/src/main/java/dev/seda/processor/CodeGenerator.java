@@ -315,6 +315,15 @@ final class CodeGenerator {
                     .addStatement("return $N.requestClass()", stage.classifiedBy())
                     .build());
         }
+        if (stage.sourcedBy() != null) {
+            // The overload controller sheds every source's events in the same share: it carries its parameter's.
+            record.addSuperinterface(ClassName.get(RUNTIME, "Sourced")).addMethod(MethodSpec.methodBuilder("source")
+                    .addAnnotation(Override.class)
+                    .addModifiers(Modifier.PUBLIC)
+                    .returns(long.class)
+                    .addStatement("return $N.source()", stage.sourcedBy())
+                    .build());
+        }
         return record.build();
     }
 

@@ -55,6 +55,7 @@ final class GraphReader {
     static final String TCP_EVENT = "dev.seda.runtime.TcpEvent";
     static final String FILE_COMPLETION = "dev.seda.runtime.FileCompletion";
     static final String CLASSIFIED = "dev.seda.runtime.Classified";
+    static final String SOURCED = "dev.seda.runtime.Sourced";
     private static final Pattern GRAPH_NAME = Pattern.compile("[a-z][a-z0-9-]*");
 
     private final ProcessingEnvironment env;
@@ -305,17 +306,18 @@ final class GraphReader {
         String events = "";
         boolean fileCompletions;
         String classifiedBy;  // the parameter that gives an event's request class, or null
+        String sourcedBy;  // the parameter that gives an event's source, or null
         boolean unresolved;
     }
 
-    /** The first parameter whose type implements dev.seda.runtime.Classified, or null. */
-    private String classifiedInput(List<VariableElement> params) {
-        TypeElement classified = env.getElementUtils().getTypeElement(CLASSIFIED);
-        if (classified == null) {
-            return null; // the runtime is not on the class path: nothing can be Classified
+    /** The first parameter whose type implements the interface (Classified, Sourced), or null. */
+    private String firstInputImplementing(List<VariableElement> params, String interfaceName) {
+        TypeElement type = env.getElementUtils().getTypeElement(interfaceName);
+        if (type == null) {
+            return null; // the runtime is not on the class path: nothing can implement it
         }
         for (VariableElement p : params) {
-            if (env.getTypeUtils().isAssignable(p.asType(), classified.asType())) {
+            if (env.getTypeUtils().isAssignable(p.asType(), type.asType())) {
                 return p.getSimpleName().toString();
             }
         }
@@ -439,8 +441,12 @@ final class GraphReader {
                         + " ms.", "give each request class a target of at least 1 ms, e.g. responseTargetMillis = 200.");
             }
         }
+        if (stage.responseTargetMillis().length > 0 && !draft.unresolved && !draft.batch) {
+            // The overload controller sheds each source's events in the same share when it can tell them apart.
+            draft.sourcedBy = firstInputImplementing(params, SOURCED);
+        }
         if (stage.responseTargetMillis().length > 1 && !draft.unresolved && !draft.batch) {
-            draft.classifiedBy = classifiedInput(params);
+            draft.classifiedBy = firstInputImplementing(params, CLASSIFIED);
             if (draft.classifiedBy == null) {
                 diagnostics.error(method, "SedaUnclassified", quoted + " has " + stage.responseTargetMillis().length
                                 + " request classes (responseTargetMillis) but its event does not say which class"
@@ -577,7 +583,7 @@ final class GraphReader {
             StageNode node = node(d);
             stages.add(new StageSpec(d.owner, d.method, node, d.inputs, inputNames(d, d.owner == own.type),
                     d.eventType, d.batch, d.targets, d.listenPort, d.listenHost, d.everyMillis, d.fileCompletions,
-                    d.classifiedBy));
+                    d.classifiedBy, d.sourcedBy));
             if (d.owner != own.type) {
                 continue; // the descriptor describes this module's part; the plugin merges the others
             }

@@ -85,6 +85,7 @@ record GraphSpec(TypeElement type, StageGraphModel model, List<StageSpec> stages
      * @param fileCompletions whether it takes {@code FileCompletion<A>}: emitters to it make file requests
      * @param classifiedBy the parameter whose {@code Classified.requestClass()} is the event's request
      *     class, or null
+     * @param sourcedBy the parameter whose {@code Sourced.source()} is the event's source, or null
      */
     record StageSpec(
             TypeElement owner,
@@ -99,7 +100,8 @@ record GraphSpec(TypeElement type, StageGraphModel model, List<StageSpec> stages
             String listenHost,
             Long everyMillis,
             boolean fileCompletions,
-            String classifiedBy) {
+            String classifiedBy,
+            String sourcedBy) {
 
         /** One of the stage method's annotations, or null. */
         <A extends Annotation> A annotation(Class<A> type) {

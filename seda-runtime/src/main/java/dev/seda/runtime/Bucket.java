@@ -34,6 +34,15 @@ final class Bucket {
     }
 
     synchronized boolean tryAcquire(long now) {
+        return tryAcquire(now, 0);
+    }
+
+    /**
+     * Takes a token, or one on credit while the bucket owes less than {@code debt} tokens: later
+     * refills pay it back first, so the rate holds over time while the moment of a refusal no longer
+     * depends on who arrived just before it.
+     */
+    synchronized boolean tryAcquire(long now, double debt) {
         if (rate == Double.POSITIVE_INFINITY) {
             return true;
         }
@@ -42,11 +51,16 @@ final class Bucket {
             tokens = Math.min(depth, tokens + elapsed * rate / 1e9);
             last = now;
         }
-        if (tokens >= 1) {
+        if (tokens >= 1 - debt) {
             tokens -= 1;
             return true;
         }
         return false;
+    }
+
+    /** At most this many tokens at once. */
+    synchronized double depth() {
+        return depth;
     }
 
     synchronized double rate() {

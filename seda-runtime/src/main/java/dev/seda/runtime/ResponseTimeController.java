@@ -21,6 +21,8 @@ final class ResponseTimeController {
     // Growth per adjustment, as a share of the rate the class was really handled at: a rate that was
     // cut far below capacity comes back in a few windows instead of a few minutes.
     static final double GROWTH = 0.2;
+    // Slots of per-source admission credit, per class; sources that share a slot share its credit.
+    static final int SOURCE_SLOTS = 4096;
 
     private final OverloadControl control;
     private final LongSupplier clock;
@@ -33,7 +35,10 @@ final class ResponseTimeController {
     private final int[] stale;           // per class, this window: events admitted before the last cut
     private final LongAdder[] arrivals;  // per class, this window: events offered
     private final LongAdder[] waitRefusals;  // per class, this window: refused for the wait they would have had
-    private final double[] admitShare;   // per class: the share of arrivals admitted at random; 1 for all
+    private final double[] admitShare;   // per class: the share of arrivals admitted; 1 for all
+    // Per class and source slot: admission credit, in events. Racy updates from offering threads
+    // may lose an increment now and then; the share stays about right, and no lock is taken.
+    private final double[][] credit;
     private volatile long meanServiceNanos;  // EWMA, 0 until the first event is handled
     private int lastThreads = 1;  // the stage's workers as the last offer saw them; racy, and that is fine
     private volatile double[] waitLimits;    // nanos, per class: see waitLimits()
@@ -68,6 +73,12 @@ final class ResponseTimeController {
             waitRefusals[c] = new LongAdder();
             admitShare[c] = 1;
         }
+        this.credit = new double[classes][SOURCE_SLOTS];
+        for (double[] perClass : credit) {
+            for (int i = 0; i < SOURCE_SLOTS; i++) {
+                perClass[i] = ThreadLocalRandom.current().nextDouble();  // sources start out of step
+            }
+        }
         this.smoothed = new double[classes];
         Arrays.fill(smoothed, -1);
         this.windowStart = now;
@@ -78,14 +89,16 @@ final class ResponseTimeController {
     }
 
     /**
-     * Admits an event of the class, or not. While a class is limited, each event is first admitted
-     * at random with probability rate / arrival rate (of the last window), then must find a token in
-     * the bucket. The bucket alone admits whichever arrivals come just after it refills: with clients
-     * that send at a steady pace, the same clients every time, so shedding would not be spread fairly.
-     * The random draw spreads it; the bucket still caps a burst the last window did not foresee.
+     * Admits an event of the class, or not. While a class is limited, each event must first have its
+     * share, rate / arrival rate (of the last window), then find a token in the bucket. The bucket
+     * alone admits whichever arrivals come just after it refills: with clients that send at a steady
+     * pace, the same clients every time, so shedding would not be spread fairly. The share spreads
+     * it: a {@link Sourced} event's source earns the share in credit with each event and spends a
+     * whole one per admission, so each source gets its share, in turn; any other event is drawn at
+     * random with that probability. The bucket still caps a burst the last window did not foresee.
      */
     boolean tryAdmit(int cls) {
-        return tryAdmit(cls, 0, 1);
+        return tryAdmit(cls, 0, 1, null);
     }
 
     /**
@@ -95,7 +108,7 @@ final class ResponseTimeController {
      * on, so a burst or a rate that is still too high cannot build a queue that keeps every admitted
      * event late for as long as it takes to drain.
      */
-    boolean tryAdmit(int cls, int queued, int threads) {
+    boolean tryAdmit(int cls, int queued, int threads, Object event) {
         arrivals[cls].increment();
         lastThreads = threads;
         long service = meanServiceNanos;
@@ -104,10 +117,33 @@ final class ResponseTimeController {
             return false;
         }
         double share = admitShare[cls];
-        if (share < 1 && ThreadLocalRandom.current().nextDouble() >= share) {
+        if (share >= 1) {
+            return buckets[cls].tryAcquire(clock.getAsLong());
+        }
+        if (!(event instanceof Sourced s)) {
+            return ThreadLocalRandom.current().nextDouble() < share && buckets[cls].tryAcquire(clock.getAsLong());
+        }
+        double[] credits = credit[cls];
+        int slot = slot(s.source());
+        double c = credits[slot] + share;
+        if (c < 1) {
+            credits[slot] = c;
             return false;
         }
-        return buckets[cls].tryAcquire(clock.getAsLong());
+        // The share already keeps the rate, so the bucket may lend up to its depth: a bucket that
+        // refused at once would refuse whoever comes last in a burst, every time.
+        Bucket bucket = buckets[cls];
+        if (!bucket.tryAcquire(clock.getAsLong(), bucket.depth())) {
+            credits[slot] = Math.min(c, 2);  // not its fault: the credit waits for the next event
+            return false;
+        }
+        credits[slot] = c - 1;
+        return true;
+    }
+
+    private static int slot(long source) {
+        long h = source * 0x9E3779B97F4A7C15L;  // Fibonacci hashing: consecutive ids spread over the slots
+        return (int) (h >>> (64 - Integer.numberOfTrailingZeros(SOURCE_SLOTS)));
     }
 
     double rate(int cls) {

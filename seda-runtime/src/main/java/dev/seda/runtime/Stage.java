@@ -250,7 +250,7 @@ public final class Stage<E> implements Sink<E> {
                     return reject(no);
                 }
             }
-            if (overload != null && !overload.tryAdmit(cls, queue.size(), threads())) {
+            if (overload != null && !overload.tryAdmit(cls, queue.size(), threads(), event)) {
                 return reject(RejectReason.OVERLOAD);
             }
             // Counted before the event becomes visible, so it leaves only after it entered.

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * once it is connected, and if it cannot be made it closes with a reason starting
  * {@value TcpEvent#CONNECT_FAILED}.
  */
-public final class TcpConnection {
+public final class TcpConnection implements Sourced {
     private final TcpLayer layer;
     private final long id;
     private final SocketChannel channel;
@@ -82,6 +82,12 @@ public final class TcpConnection {
     }
 
     public long id() {
+        return id;
+    }
+
+    /** Its {@link #id()}: a stage that sheds load sheds each connection's requests in the same share. */
+    @Override
+    public long source() {
         return id;
     }
 
