@@ -627,7 +627,7 @@ public final class Stage<E> implements Sink<E> {
         if (pc != null && !shutdown) {
             int length = queue.size();
             int live = liveWorkers.get();
-            if (pc.sample(length, live, maxThreads)) {
+            if (pc.sample(length, live, minThreads, maxThreads, handled.get())) {
                 synchronized (poolLock) {
                     if (!shutdown && liveWorkers.get() < maxThreads) {
                         spawnWorker();
@@ -650,10 +650,14 @@ public final class Stage<E> implements Sink<E> {
         int streak = 0;  // events taken since the queue was last found empty
         try {
             while (!shutdown) {
-                int was = tryRetire(maxThreads);
+                ThreadPoolController control = poolControl;
+                int cap = control == null ? maxThreads : Math.max(minThreads, Math.min(maxThreads, control.ceiling()));
+                int was = tryRetire(cap);
                 if (was > 0) {
                     retired = true;
-                    decide("threads", "retire", was, was - 1, "above max threads " + maxThreads);
+                    decide("threads", "retire", was, was - 1, cap < maxThreads
+                            ? "the last thread added did not raise throughput by " + (int) (100 * ThreadPoolController.MIN_GAIN) + "%"
+                            : "above max threads " + maxThreads);
                     return;
                 }
                 int n = takeAndProcess(taken, take, run);

@@ -60,34 +60,66 @@ class ControllerLogicTest {
     void threadPoolControllerAddsWhenTheBacklogIsOverThresholdAndNotShrinking() {
         ThreadPoolController c = new ThreadPoolController(
                 ThreadPoolControl.DEFAULT.withSampleInterval(Duration.ofSeconds(2)), clock);
-        assertFalse(c.sample(500, 1, 4), "not due before the first interval");
+        assertFalse(c.sample(500, 1, 1, 4, 0), "not due before the first interval");
         now += 2000 * MS;
-        assertTrue(c.sample(500, 1, 4));
-        assertFalse(c.sample(900, 2, 4), "one sample per interval");
+        assertTrue(c.sample(500, 1, 1, 4, 0));
+        assertFalse(c.sample(900, 2, 1, 4, 0), "one sample per interval");
         now += 2000 * MS;
-        assertTrue(c.sample(900, 2, 4), "growing backlog");
+        assertTrue(c.sample(900, 2, 1, 4, 0), "growing backlog");
         now += 2000 * MS;
-        assertFalse(c.sample(400, 3, 4), "shrinking by 500 a sample: gone within the next one");
+        assertFalse(c.sample(400, 3, 1, 4, 0), "shrinking by 500 a sample: gone within the next one");
         now += 2000 * MS;
-        assertTrue(c.sample(450, 3, 4));
+        assertTrue(c.sample(450, 3, 1, 4, 0));
         now += 2000 * MS;
-        assertTrue(c.sample(420, 3, 4), "shrinking by 30 a sample: would take 14 more samples");
+        assertTrue(c.sample(420, 3, 1, 4, 0), "shrinking by 30 a sample: would take 14 more samples");
         now += 2000 * MS;
-        assertFalse(c.sample(300, 3, 4), "shrinking by 120: gone within 5 samples");
+        assertFalse(c.sample(300, 3, 1, 4, 0), "shrinking by 120: gone within 5 samples");
         now += 2000 * MS;
-        assertFalse(c.sample(5000, 4, 4), "at max");
+        assertFalse(c.sample(5000, 4, 1, 4, 0), "at max");
         now += 2000 * MS;
-        assertFalse(c.sample(10, 1, 4), "at the threshold is not over it");
+        assertFalse(c.sample(10, 1, 1, 4, 0), "at the threshold is not over it");
         c.setThreshold(5);
         now += 2000 * MS;
-        assertTrue(c.sample(12, 1, 4), "the backlog grew from 10 to 12");
+        assertTrue(c.sample(12, 1, 1, 4, 0), "the backlog grew from 10 to 12");
         // Decides on the mean over the interval: one burst among short queues is no backlog.
         for (int i = 0; i < 9; i++) {
             now += 200 * MS;
-            assertFalse(c.sample(i == 4 ? 40 : 0, 1, 4));
+            assertFalse(c.sample(i == 4 ? 40 : 0, 1, 1, 4, 0));
         }
         now += 200 * MS;
-        assertFalse(c.sample(0, 1, 4), "mean 4 is under the threshold 5");
+        assertFalse(c.sample(0, 1, 1, 4, 0), "mean 4 is under the threshold 5");
+    }
+
+    @Test
+    void threadPoolControllerTakesBackAThreadThatDidNotRaiseThroughput() {
+        ThreadPoolController c = new ThreadPoolController(
+                ThreadPoolControl.DEFAULT.withSampleInterval(Duration.ofSeconds(2)), clock);
+        long handled = 0;
+        now += 2000 * MS;
+        assertTrue(c.sample(500, 1, 1, 5, handled), "a backlog: add (no rate measured yet to judge it by)");
+        // 2 threads handle 400/s, the backlog does not shrink: add.
+        now += 2000 * MS;
+        handled += 800;
+        assertTrue(c.sample(500, 2, 1, 5, handled));
+        // 3 threads handle 800/s: it helped, and the backlog is still there: add again.
+        now += 2000 * MS;
+        handled += 1600;
+        assertTrue(c.sample(520, 3, 1, 5, handled));
+        assertEquals(Integer.MAX_VALUE, c.ceiling());
+        // 4 threads handle 810/s: the fourth only took CPU from the others. Back to 3, and held there.
+        now += 2000 * MS;
+        handled += 1620;
+        assertFalse(c.sample(600, 4, 1, 5, handled));
+        assertEquals(3, c.ceiling());
+        for (int i = 1; i < ThreadPoolController.HOLD_SAMPLES; i++) {
+            now += 2000 * MS;
+            handled += 1600;
+            assertFalse(c.sample(700 + i, 3, 1, 5, handled), "held at 3 while the backlog grows, sample " + i);
+        }
+        now += 2000 * MS;
+        handled += 1600;
+        assertTrue(c.sample(800, 3, 1, 5, handled), "the hold is over: try again");
+        assertEquals(Integer.MAX_VALUE, c.ceiling());
     }
 
     @Test
