@@ -3,6 +3,7 @@ package dev.seda.examples.haboob;
 import dev.seda.annotations.Emits;
 import dev.seda.annotations.Every;
 import dev.seda.annotations.Listen;
+import dev.seda.annotations.Pool;
 import dev.seda.annotations.Stage;
 import dev.seda.annotations.StageGraph;
 import dev.seda.runtime.Config;
@@ -26,15 +27,21 @@ import java.util.concurrent.atomic.LongAdder;
  * A static-file HTTP/1.1 server in the spirit of the paper's Haboob: parse, look up in a page cache,
  * read misses through the asynchronous file stage, reply. Pages under {@code /dynamic/} are computed
  * by the render stage, the deliberately expensive request class. Each step is a stage with its own
- * queue and threads; no stage thread blocks on a file read. Under overload the render and file stages
- * admit only what they can answer within their response-time targets; the rest get 503 at once.
+ * queue; no stage thread blocks on a file read. Under overload the render and file stages admit only
+ * what they can answer within their response-time targets; the rest get 503 at once.
+ *
+ * <p>The cheap stages run on a shared pool of two workers ({@code --shared-threads} to size it to
+ * the machine): a request crosses three of them in a few microseconds each, and a handoff between
+ * threads of their own would cost a context switch each, most of a request's time. The render
+ * stage keeps threads of its own, so its long computations never hold up the 503s and cache hits
+ * that the shared workers answer meanwhile.
  *
  * <p>Options (see the example's README): {@code --port} (8080), {@code --root} (the bundled demo site
  * when absent), {@code --cache-mb} (32), {@code --dynamic-ms} (2) or {@code --dynamic-rounds},
  * {@code --retry-after-s} (1), {@code --header-timeout-s} (10), {@code --idle-timeout-s} (60),
  * {@code --cache-refresh-ms} (1000), {@code --report-s} (5).
  */
-@StageGraph("haboob")
+@StageGraph(value = "haboob", sharedThreads = 2)
 public final class Haboob {
     private final Path root;
     private final PageCache cache;
@@ -188,7 +195,7 @@ public final class Haboob {
      * requests, 100 ms for signed-in users' (see {@link HttpRequest#requestClass()}), anonymous ones
      * shed first. Lookup answers what it does not admit with 503.
      */
-    @Stage(threads = "1..2", queue = 1024, responseTargetMillis = {200, 100})
+    @Stage(threads = "1..2", queue = 1024, responseTargetMillis = {200, 100}, pool = Pool.OWN)
     @Emits("reply")
     void render(TcpConnection connection, HttpRequest request, HaboobOut.Render out) {
         byte[] page = DynamicPage.render(request.target(), dynamicRounds);
