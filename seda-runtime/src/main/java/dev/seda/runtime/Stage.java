@@ -321,6 +321,7 @@ public final class Stage<E> implements Sink<E> {
 
     /** BLOCK, queue full: park on notFull (whoever takes events signals it) until room or the timeout. */
     private boolean offerWaiting(Object envelope) throws InterruptedException {
+        Waiters.wakeDeferred();  // the consumer we would wait for may be one of them
         long deadline = clock.getAsLong() + settings.blockTimeout().toNanos();
         while (true) {
             if (Thread.interrupted()) {

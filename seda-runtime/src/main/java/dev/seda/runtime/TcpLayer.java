@@ -1,5 +1,6 @@
 package dev.seda.runtime;
 
+import dev.seda.runtime.internal.Waiters;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger;
@@ -459,7 +460,11 @@ final class TcpLayer {
                 // The consumer form, not selectedKeys(): that set is a HashSet whose table grows with the
                 // busiest moment and is then scanned in full on every select, which at thousands of
                 // connections cost more than the reads it found.
-                selector.select(this::handle, selectTimeoutMillis());
+                try {
+                    selector.select(this::handleBatched, selectTimeoutMillis());
+                } finally {
+                    Waiters.wakeDeferred();
+                }
                 resumeReading();
                 resumeReadingAfterBacklog();
                 resumeAccepting();
@@ -518,6 +523,16 @@ final class TcpLayer {
         while ((task = tasks.poll()) != null) {
             task.run();
         }
+    }
+
+    /**
+     * Handles a key of this select's batch, holding back the wake-ups of the stages it feeds until
+     * the batch is done (run wakes them), so that a stage's consumer takes the whole batch at once
+     * instead of preempting this thread packet by packet on a busy core.
+     */
+    private void handleBatched(SelectionKey key) {
+        Waiters.deferWakeUps();
+        handle(key);
     }
 
     private void handle(SelectionKey key) {

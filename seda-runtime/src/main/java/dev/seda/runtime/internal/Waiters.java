@@ -2,6 +2,7 @@ package dev.seda.runtime.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -62,6 +63,18 @@ public final class Waiters {
         }
     }
 
+    /**
+     * Wake-ups a thread holds back while it hands out a batch of events ({@link #deferWakeUps()}):
+     * which {@code Waiters} to signal, and how many times each.
+     */
+    private static final class Deferred {
+        boolean on;
+        final ArrayList<Waiters> waiters = new ArrayList<>();
+        int[] counts = new int[4];
+    }
+
+    private static final ThreadLocal<Deferred> DEFERRED = ThreadLocal.withInitial(Deferred::new);
+
     private final ConcurrentLinkedDeque<Node> parked = new ConcurrentLinkedDeque<>();
     /** Threads between registering and leaving {@link #await}; read by every signal. */
     private volatile int count;
@@ -72,8 +85,50 @@ public final class Waiters {
      */
     public void signal() {
         if (count != 0) {
-            wakeOne();
+            Deferred d = DEFERRED.get();
+            if (d.on) {
+                defer(d);
+            } else {
+                wakeOne();
+            }
         }
+    }
+
+    /**
+     * From now until {@link #wakeDeferred()}, this thread's signals are held back and then given all
+     * at once. For a thread that hands out a batch of events in a row, such as the selector thread
+     * after one select: otherwise the first event's wake-up lets the consumer preempt it on a busy
+     * core, and the two take turns event by event, a context switch each. The caller must call
+     * {@link #wakeDeferred()} (in a {@code finally}), and before it waits for anything itself.
+     */
+    public static void deferWakeUps() {
+        DEFERRED.get().on = true;
+    }
+
+    /** Gives the wake-ups held back since {@link #deferWakeUps()}, and stops holding them back. */
+    public static void wakeDeferred() {
+        Deferred d = DEFERRED.get();
+        if (!d.on) {
+            return;
+        }
+        d.on = false;
+        for (int i = 0; i < d.waiters.size(); i++) {
+            d.waiters.get(i).signal(d.counts[i]);
+        }
+        d.waiters.clear();
+    }
+
+    private void defer(Deferred d) {
+        int i = d.waiters.indexOf(this);  // a batch signals a few Waiters at most
+        if (i >= 0) {
+            d.counts[i]++;
+            return;
+        }
+        if (d.waiters.size() == d.counts.length) {
+            d.counts = java.util.Arrays.copyOf(d.counts, 2 * d.counts.length);
+        }
+        d.counts[d.waiters.size()] = 1;
+        d.waiters.add(this);
     }
 
     /** Wakes up to {@code n} waiting threads, e.g. after {@code drain} freed {@code n} slots. */

@@ -39,6 +39,34 @@ class WaitersTest {
     }
 
     @Test
+    void deferredWakeUpsAreGivenWhenTheBatchEnds() throws Exception {
+        BoundedMpmcQueue<String> q = new BoundedMpmcQueue<>(8);
+        Waiters notEmpty = new Waiters();
+        CompletableFuture<Void> woke = CompletableFuture.runAsync(
+                () -> assertTrue(notEmpty.await(() -> !q.isEmpty(), 10, LONG)));
+        while (notEmpty.waiting() == 0) {
+            Thread.sleep(1);
+        }
+        Thread.sleep(50);  // let it really park
+        Waiters.deferWakeUps();
+        try {
+            for (String e : List.of("a", "b", "c")) {
+                assertTrue(q.offer(e));
+                notEmpty.signal();
+            }
+            Thread.sleep(100);
+            assertFalse(woke.isDone(), "held back while the batch goes on");
+            assertEquals(1, notEmpty.waiting());
+        } finally {
+            Waiters.wakeDeferred();
+        }
+        woke.get(5, TimeUnit.SECONDS);
+        assertEquals(3, q.size());
+        notEmpty.signal();  // no longer deferred, and nobody waits: nothing happens
+        assertEquals(0, notEmpty.waiting());
+    }
+
+    @Test
     void awaitTimesOutAndReturnsAtOnceWhenReady() {
         Waiters w = new Waiters();
         long t0 = System.nanoTime();
