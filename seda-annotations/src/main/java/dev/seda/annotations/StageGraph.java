@@ -32,6 +32,12 @@ public @interface StageGraph {
      */
     Class<?>[] includes() default {};
 
-    /** Size of a pool of worker threads shared by the stages; 0 for none (each stage runs its own threads). */
+    /** {@link #sharedThreads()}: one shared worker per processor the JVM may use, as counted at start-up. */
+    int CORES = -1;
+
+    /**
+     * Size of a pool of worker threads shared by the stages; 0 for none (each stage runs its own
+     * threads), {@link #CORES} for one per processor.
+     */
     int sharedThreads() default 0;
 }

@@ -188,7 +188,7 @@ final class CodeGenerator {
                 .addParameter(graph.serviceClass(), "service")
                 .addParameter(CONFIG, "config")
                 .addStatement("$T.Builder graph = $T.builder(NAME)$L.overrides(config)", SEDA_GRAPH, SEDA_GRAPH,
-                        sharedThreads() > 0 ? CodeBlock.of(".sharedPool($L)", sharedThreads()) : CodeBlock.of(""));
+                        sharedPool());
         for (StageSpec stage : graph.stages()) {
             create.addStatement("$T $N = graph.stage($L)", ParameterizedTypeName.get(STAGE, stage.eventType()),
                     local(stage), settings(stage));
@@ -335,12 +335,21 @@ final class CodeGenerator {
         return FACTORY_LOCALS.contains(name) ? name + "Stage" : name;
     }
 
-    /** The largest shared pool any part asks for. */
-    private int sharedThreads() {
-        return graph.parts().stream()
-                .mapToInt(p -> p.type().getAnnotation(StageGraph.class).sharedThreads())
-                .max()
-                .orElse(0);
+    /** The largest shared pool any part asks for, StageGraph.CORES counting as the processors at start-up. */
+    private CodeBlock sharedPool() {
+        int fixed = 0;
+        boolean cores = false;
+        for (GraphSpec.Part part : graph.parts()) {
+            int n = part.type().getAnnotation(StageGraph.class).sharedThreads();
+            cores |= n == StageGraph.CORES;
+            fixed = Math.max(fixed, n);
+        }
+        CodeBlock processors = CodeBlock.of("$T.getRuntime().availableProcessors()", Runtime.class);
+        if (cores) {
+            return fixed > 0 ? CodeBlock.of(".sharedPool($T.max($L, $L))", Math.class, fixed, processors)
+                    : CodeBlock.of(".sharedPool($L)", processors);
+        }
+        return fixed > 0 ? CodeBlock.of(".sharedPool($L)", fixed) : CodeBlock.of("");
     }
 
     /**

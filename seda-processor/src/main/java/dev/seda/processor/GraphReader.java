@@ -157,9 +157,10 @@ final class GraphReader {
                     "use lower-case letters, digits and dashes, starting with a letter, e.g. @StageGraph(\"haboob\").");
         }
         reader.checkClassShape(type);
-        if (type.getAnnotation(StageGraph.class).sharedThreads() < 0) {
-            report.error(type, "SedaSharedThreads", "graph '" + part.graphName + "' has a negative sharedThreads.",
-                    "use 0 for no shared pool, or the number of its threads.");
+        int shared = type.getAnnotation(StageGraph.class).sharedThreads();
+        if (shared < 0 && shared != StageGraph.CORES) {
+            report.error(type, "SedaSharedThreads", "graph '" + part.graphName + "' has sharedThreads = " + shared + ".",
+                    "use 0 for no shared pool, the number of its threads, or StageGraph.CORES for one per processor.");
         }
         part.configConstructor = reader.checkConstructor(type);
 

@@ -157,6 +157,22 @@ class GeneratedCodeTest {
                 .contains("Stage<Later> b = graph.stage(");
     }
 
+    @Test
+    void aSharedPoolOfOneWorkerPerProcessor() {
+        JavaFileObject source = JavaFileObjects.forSourceString("test.Svc", """
+                package test;
+                import dev.seda.annotations.*;
+                import dev.seda.runtime.TcpPacket;
+                @StageGraph(value = "cores", sharedThreads = StageGraph.CORES)
+                class Svc {
+                  @Stage(sink = true) @Listen void a(TcpPacket p) {}
+                }""");
+        Compilation compilation = javac().withProcessors(new SedaProcessor()).compile(source);
+        assertThat(compilation).succeededWithoutWarnings();
+        assertThat(compilation).generatedSourceFile("test.SvcGraph").contentsAsUtf8String()
+                .contains(".sharedPool(Runtime.getRuntime().availableProcessors())");
+    }
+
     /** Compiles sample sources with the processor into {@code dir/name}, like one Maven module. */
     static Path compileModule(Path dir, String name, String classPath, String... samples) throws IOException {
         Path classes = Files.createDirectories(dir.resolve(name));

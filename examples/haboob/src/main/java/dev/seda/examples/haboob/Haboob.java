@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.LongAdder;
  * queue; no stage thread blocks on a file read. Under overload the render and file stages admit only
  * what they can answer within their response-time targets; the rest get 503 at once.
  *
- * <p>The cheap stages run on a shared pool of two workers ({@code --shared-threads} to size it to
- * the machine): a request crosses three of them in a few microseconds each, and a handoff between
+ * <p>The cheap stages run on a shared pool of one worker per processor ({@code --shared-threads}
+ * overrides it): a request crosses three of them in a few microseconds each, and a handoff between
  * threads of their own would cost a context switch each, most of a request's time. The render
  * stage keeps threads of its own, so its long computations never hold up the 503s and cache hits
  * that the shared workers answer meanwhile.
@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code --retry-after-s} (1), {@code --header-timeout-s} (10), {@code --idle-timeout-s} (60),
  * {@code --cache-refresh-ms} (1000), {@code --report-s} (5).
  */
-@StageGraph(value = "haboob", sharedThreads = 2)
+@StageGraph(value = "haboob", sharedThreads = StageGraph.CORES)
 public final class Haboob {
     private final Path root;
     private final PageCache cache;
