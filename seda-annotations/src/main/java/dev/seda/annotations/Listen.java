@@ -44,4 +44,13 @@ public @interface Listen {
      * than the stage can take them in bursts. 0 for off.
      */
     int pauseReadingAbove() default 0;
+
+    /**
+     * The kernel's receive buffer for each accepted connection, in bytes ({@code SO_RCVBUF}); 0 for the
+     * system's default, which on Linux grows each buffer as needed (up to {@code net.ipv4.tcp_rmem}).
+     * With thousands of connections streaming at once, those buffers together can pass the kernel's
+     * TCP memory limit ({@code net.ipv4.tcp_mem}), which then throttles every socket of the machine;
+     * a fixed size bounds what each connection holds.
+     */
+    int receiveBufferBytes() default 0;
 }

@@ -214,7 +214,7 @@ final class CodeGenerator {
             Listen listen = stage.annotation(Listen.class);
             CodeBlock options = CodeBlock.of("");
             if (!listen.events().isEmpty() || listen.readLimit() > 0 || listen.pauseAcceptingAbove() > 0
-                    || listen.pauseReadingAbove() > 0) {
+                    || listen.pauseReadingAbove() > 0 || listen.receiveBufferBytes() > 0) {
                 CodeBlock.Builder o = CodeBlock.builder().add(", $T.defaults()", ClassName.get(RUNTIME, "ListenOptions"));
                 if (!listen.events().isEmpty()) {
                     o.add(".events($N)", local(graph.stage(listen.events())));
@@ -227,6 +227,9 @@ final class CodeGenerator {
                 }
                 if (listen.pauseReadingAbove() > 0) {
                     o.add(".pauseReadingAbove($L)", listen.pauseReadingAbove());
+                }
+                if (listen.receiveBufferBytes() > 0) {
+                    o.add(".receiveBufferBytes($L)", listen.receiveBufferBytes());
                 }
                 options = o.build();
             }

@@ -558,6 +558,10 @@ final class GraphReader {
                 diagnostics.error(method, "SedaNegativeSetting", quoted + " has readLimit = " + listen.readLimit()
                         + ".", "use bytes per second above 0, or 0 for no limit.");
             }
+            if (listen.receiveBufferBytes() < 0) {
+                diagnostics.error(method, "SedaNegativeSetting", quoted + " has receiveBufferBytes = "
+                        + listen.receiveBufferBytes() + ".", "use a size in bytes, or 0 for the system's default.");
+            }
             checkPauseThreshold(method, quoted, "SedaPauseAccepting", "pauseAcceptingAbove",
                     listen.pauseAcceptingAbove(), stage.queue(), "accepting", "always accept");
             checkPauseThreshold(method, quoted, "SedaPauseReading", "pauseReadingAbove",

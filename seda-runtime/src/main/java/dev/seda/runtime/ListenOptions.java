@@ -15,9 +15,13 @@ package dev.seda.runtime;
  * @param pauseReadingAbove 0 for off; else a connection whose packet leaves the listening stage's
  *     queue holding more than this is not read until the queue is down to half, so TCP flow control
  *     slows the sender instead of a full queue rejecting a packet (which closes the connection)
+ * @param receiveBufferBytes 0 for the system's default; else the {@code SO_RCVBUF} of every accepted
+ *     connection, which bounds what the kernel holds for it (Linux's default grows with the traffic,
+ *     and thousands of busy connections can together pass {@code net.ipv4.tcp_mem}, which throttles
+ *     every socket on the machine)
  */
 public record ListenOptions(Stage<TcpEvent> events, long readLimit, int backlog, int pauseAcceptingAbove,
-                            int pauseReadingAbove) {
+                            int pauseReadingAbove, int receiveBufferBytes) {
     public static final int DEFAULT_BACKLOG = 1024;
 
     public ListenOptions {
@@ -36,30 +40,40 @@ public record ListenOptions(Stage<TcpEvent> events, long readLimit, int backlog,
             throw new IllegalArgumentException("pauseReadingAbove must be 0 (off) or a queue length, got "
                     + pauseReadingAbove);
         }
+        if (receiveBufferBytes < 0) {
+            throw new IllegalArgumentException("receiveBufferBytes must be 0 (the system's default) or a size in"
+                    + " bytes, got " + receiveBufferBytes);
+        }
     }
 
     /** No events stage, no read limit, a backlog of {@value #DEFAULT_BACKLOG}, always accepting and reading. */
     public static ListenOptions defaults() {
-        return new ListenOptions(null, 0, DEFAULT_BACKLOG, 0, 0);
+        return new ListenOptions(null, 0, DEFAULT_BACKLOG, 0, 0, 0);
     }
 
     public ListenOptions events(Stage<TcpEvent> stage) {
-        return new ListenOptions(stage, readLimit, backlog, pauseAcceptingAbove, pauseReadingAbove);
+        return new ListenOptions(stage, readLimit, backlog, pauseAcceptingAbove, pauseReadingAbove, receiveBufferBytes);
     }
 
     public ListenOptions readLimit(long bytesPerSecond) {
-        return new ListenOptions(events, bytesPerSecond, backlog, pauseAcceptingAbove, pauseReadingAbove);
+        return new ListenOptions(events, bytesPerSecond, backlog, pauseAcceptingAbove, pauseReadingAbove,
+                receiveBufferBytes);
     }
 
     public ListenOptions backlog(int connections) {
-        return new ListenOptions(events, readLimit, connections, pauseAcceptingAbove, pauseReadingAbove);
+        return new ListenOptions(events, readLimit, connections, pauseAcceptingAbove, pauseReadingAbove,
+                receiveBufferBytes);
     }
 
     public ListenOptions pauseAcceptingAbove(int queueLength) {
-        return new ListenOptions(events, readLimit, backlog, queueLength, pauseReadingAbove);
+        return new ListenOptions(events, readLimit, backlog, queueLength, pauseReadingAbove, receiveBufferBytes);
     }
 
     public ListenOptions pauseReadingAbove(int queueLength) {
-        return new ListenOptions(events, readLimit, backlog, pauseAcceptingAbove, queueLength);
+        return new ListenOptions(events, readLimit, backlog, pauseAcceptingAbove, queueLength, receiveBufferBytes);
+    }
+
+    public ListenOptions receiveBufferBytes(int bytes) {
+        return new ListenOptions(events, readLimit, backlog, pauseAcceptingAbove, pauseReadingAbove, bytes);
     }
 }

@@ -172,6 +172,10 @@ final class TcpLayer {
                 ServerSocketChannel server = ServerSocketChannel.open();
                 b.server = server;
                 server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                if (l.options().receiveBufferBytes() > 0) {
+                    // Set on the listening socket, before bind, so accepted ones inherit it from the start.
+                    server.setOption(StandardSocketOptions.SO_RCVBUF, l.options().receiveBufferBytes());
+                }
                 try {
                     server.bind(new InetSocketAddress(l.host(), l.port()), l.options().backlog());
                 } catch (IOException e) {

@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * java -Xms1g -Xmx1g -cp benchmarks/target/benchmarks.jar dev.seda.benchmarks.io.ConnectionScaling \
  *     [--workload burst|echo] [--connections 1,4,16,64,256,1024,4096,8192] [--seconds 5] [--warmup 2]
  *     [--request-bytes 64] [--packet-bytes 8192] [--burst 1000] [--ack-bytes 32]
- *     [--client-threads 2] [--servers seda,tpc] [--target 0.8] [--echo-threads 1..2]
+ *     [--client-threads 2] [--servers seda,tpc] [--target 0.8] [--echo-threads 1..2] [--socket-buffer 0]
  * </pre>
  *
  * <p>For every connection count both servers are measured one after the other (their order
@@ -53,6 +53,7 @@ public final class ConnectionScaling {
                     + "': burst or echo");
         };
         int clientThreads = Integer.parseInt(opts.getOrDefault("client-threads", "2"));
+        int socketBuffer = Integer.parseInt(opts.getOrDefault("socket-buffer", "0"));
         double target = Double.parseDouble(opts.getOrDefault("target", "0.8"));
         String[] echo = opts.getOrDefault("echo-threads", "1..2").split("\\.\\.");
         int echoMin = Integer.parseInt(echo[0].trim());
@@ -60,8 +61,8 @@ public final class ConnectionScaling {
         Map<String, Supplier<EchoServer>> servers = new LinkedHashMap<>();
         for (String s : opts.getOrDefault("servers", "seda,tpc").split(",")) {
             switch (s.trim()) {
-                case "seda" -> servers.put("seda", () -> new SedaEchoServer(workload, echoMin, echoMax));
-                case "tpc" -> servers.put("tpc", () -> new ThreadPerConnectionEchoServer(workload));
+                case "seda" -> servers.put("seda", () -> new SedaEchoServer(workload, socketBuffer, echoMin, echoMax));
+                case "tpc" -> servers.put("tpc", () -> new ThreadPerConnectionEchoServer(workload, socketBuffer));
                 default -> throw new IllegalArgumentException("unknown server '" + s + "': seda or tpc");
             }
         }
@@ -71,11 +72,12 @@ public final class ConnectionScaling {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
                 System.getProperty("java.vm.name"), Runtime.getRuntime().maxMemory() >> 20);
         System.out.printf("- workload: %s; connections %s; warm-up %.1f s, measured %.1f s per point; "
-                        + "%d client selector threads; load average at start: %s%n%n",
+                        + "%d client selector threads; socket buffers (servers' SO_RCVBUF, client's SO_SNDBUF): %s; "
+                        + "load average at start: %s%n%n",
                 workload.describe(), counts, warmup.toMillis() / 1e3, seconds.toMillis() / 1e3, clientThreads,
-                loadAverage());
+                socketBuffer > 0 ? socketBuffer + " bytes" : "the system's defaults", loadAverage());
 
-        LoadGenerator client = new LoadGenerator(clientThreads, workload, warmup, seconds);
+        LoadGenerator client = new LoadGenerator(clientThreads, workload, socketBuffer, warmup, seconds);
         Map<String, List<Point>> results = new LinkedHashMap<>();
         Map<String, String> descriptions = new LinkedHashMap<>();
         for (String key : servers.keySet()) {
@@ -204,6 +206,7 @@ public final class ConnectionScaling {
                 throw new IllegalArgumentException("expected --option value, got '" + a + "'. Options: --connections"
                         + " 1,4,...,8192 --workload burst|echo --seconds 5 --warmup 2 --request-bytes 64 (echo)"
                         + " --packet-bytes 8192 --burst 1000 --ack-bytes 32 (burst) --client-threads 2"
+                        + " --socket-buffer 0 (servers' SO_RCVBUF and the client's SO_SNDBUF per connection; 0: the system's)"
                         + " --servers seda,tpc --target 0.8 --echo-threads 1..2");
             }
             m.put(a.substring(2), args[++i]);

@@ -40,12 +40,14 @@ final class LoadGenerator {
 
     private final int threads;
     private final Workload workload;
+    private final int sendBuffer;  // SO_SNDBUF of each connection, 0 for the system's default
     private final Duration warmup;
     private final Duration measure;
 
-    LoadGenerator(int threads, Workload workload, Duration warmup, Duration measure) {
+    LoadGenerator(int threads, Workload workload, int sendBuffer, Duration warmup, Duration measure) {
         this.threads = threads;
         this.workload = workload;
+        this.sendBuffer = sendBuffer;
         this.warmup = warmup;
         this.measure = measure;
     }
@@ -59,7 +61,7 @@ final class LoadGenerator {
             throws IOException, InterruptedException {
         List<SocketChannel> channels = new ArrayList<>(connections);
         try {
-            String connectProblems = connectAll(target, connections, channels);
+            String connectProblems = connectAll(target, connections, sendBuffer, channels);
             long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (serverOpen.getAsInt() < channels.size() && System.nanoTime() - waitUntil < 0) {
                 Thread.sleep(10);
@@ -149,7 +151,8 @@ final class LoadGenerator {
      * Blocking connects one after another: on loopback each takes tens of microseconds, and a
      * connect never outruns the server's accept backlog by thousands, so no SYN is dropped.
      */
-    private static String connectAll(InetSocketAddress target, int connections, List<SocketChannel> into) {
+    private static String connectAll(InetSocketAddress target, int connections, int sendBuffer,
+                                     List<SocketChannel> into) {
         int failed = 0;
         String first = null;
         for (int i = 0; i < connections; i++) {
@@ -157,6 +160,9 @@ final class LoadGenerator {
             try {
                 ch = SocketChannel.open();
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                if (sendBuffer > 0) {
+                    ch.setOption(StandardSocketOptions.SO_SNDBUF, sendBuffer);
+                }
                 ch.socket().connect(target, 10_000);
                 ch.configureBlocking(false);
                 into.add(ch);

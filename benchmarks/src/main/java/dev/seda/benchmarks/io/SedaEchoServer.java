@@ -31,14 +31,16 @@ final class SedaEchoServer implements EchoServer {
     private final LongAdder notForwarded = new LongAdder();
     private final LongAdder bytesRead = new LongAdder();
     private final Workload workload;
+    private final int receiveBuffer;
     private final int echoMin;
     private final int echoMax;
     private SedaGraph graph;
     private Stage<TcpPacket> echo;
 
     /** The echo stage's threads, {@code min..max}; the set-up is 1..2. */
-    SedaEchoServer(Workload workload, int echoMin, int echoMax) {
+    SedaEchoServer(Workload workload, int receiveBuffer, int echoMin, int echoMax) {
         this.workload = workload;
+        this.receiveBuffer = receiveBuffer;
         this.echoMin = echoMin;
         this.echoMax = echoMax;
     }
@@ -85,7 +87,8 @@ final class SedaEchoServer implements EchoServer {
         });
         b.handler(echo, packet -> packet.connection().write(echoing ? packet.bytes() : ack));
         // A burst can outrun the read stage for a moment: past half its queue, reading waits instead.
-        b.listen(read, "127.0.0.1", 0, ListenOptions.defaults().backlog(BACKLOG).pauseReadingAbove(queue / 2));
+        b.listen(read, "127.0.0.1", 0, ListenOptions.defaults().backlog(BACKLOG).pauseReadingAbove(queue / 2)
+                .receiveBufferBytes(receiveBuffer));
         graph = b.build();
         graph.start();
         return graph.listenAddress("read");

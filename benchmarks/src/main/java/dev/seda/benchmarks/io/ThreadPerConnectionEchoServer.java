@@ -21,6 +21,7 @@ final class ThreadPerConnectionEchoServer implements EchoServer {
     private static final int BUFFER_BYTES = 16 * 1024;  // as seda's read buffer
 
     private final Workload workload;
+    private final int receiveBuffer;
     private final LongAdder bytesRead = new LongAdder();
 
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
@@ -31,8 +32,9 @@ final class ThreadPerConnectionEchoServer implements EchoServer {
     private Thread acceptor;
     private volatile boolean stopping;
 
-    ThreadPerConnectionEchoServer(Workload workload) {
+    ThreadPerConnectionEchoServer(Workload workload, int receiveBuffer) {
         this.workload = workload;
+        this.receiveBuffer = receiveBuffer;
     }
 
     @Override
@@ -49,6 +51,9 @@ final class ThreadPerConnectionEchoServer implements EchoServer {
     public InetSocketAddress start(int connections) throws IOException {
         server = new ServerSocket();
         server.setReuseAddress(true);
+        if (receiveBuffer > 0) {
+            server.setReceiveBufferSize(receiveBuffer);  // before bind: accepted sockets inherit it
+        }
         server.bind(new InetSocketAddress("127.0.0.1", 0), BACKLOG);
         acceptor = new Thread(this::acceptLoop, "tpc-accept");
         acceptor.setDaemon(true);
