@@ -56,7 +56,7 @@ public final class SedaGraph implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private SedaGraph(String name, List<Stage<?>> stages, List<TcpLayer.Listener> listeners, List<TcpLayer.Udp> udps,
-                      long clogThreshold, SharedPool shared, boolean jmx, List<TimerSpec> timerSpecs,
+                      long clogThreshold, int ioThreads, SharedPool shared, boolean jmx, List<TimerSpec> timerSpecs,
                       AsyncFiles files) {
         this.name = name;
         this.timerSpecs = List.copyOf(timerSpecs);
@@ -69,7 +69,7 @@ public final class SedaGraph implements AutoCloseable {
             map.put(s.name(), s);
         }
         this.byName = map;
-        this.tcp = new TcpLayer(name, listeners, udps, clogThreshold);
+        this.tcp = new TcpLayer(name, listeners, udps, clogThreshold, ioThreads);
     }
 
     public static Builder builder(String graphName) {
@@ -466,6 +466,7 @@ public final class SedaGraph implements AutoCloseable {
         private final List<TcpLayer.Udp> udps = new ArrayList<>();
         private long clogThreshold = DEFAULT_CLOG_THRESHOLD;
         private int sharedPoolThreads;  // 0: stages run their own threads unless they ask otherwise
+        private int ioThreads = 1;
         private boolean jmx = true;
         private boolean built;
         private Config overrides = Config.empty();
@@ -483,8 +484,8 @@ public final class SedaGraph implements AutoCloseable {
         /**
          * Applies start-up overrides from the command line to the stages created after this call:
          * {@code --<stage>.threads}, {@code .queue}, {@code .response-target-ms}, {@code .max-rate},
-         * {@code .reject-above}, {@code .max-age-ms}, {@code .pool}, and {@code --shared-threads} for
-         * the graph's shared pool.
+         * {@code .reject-above}, {@code .max-age-ms}, {@code .pool}, {@code --shared-threads} for
+         * the graph's shared pool, and {@code --io-threads} for its selector threads.
          *
          * @throws IllegalArgumentException for a malformed value, naming the option
          */
@@ -496,6 +497,13 @@ public final class SedaGraph implements AutoCloseable {
                     sharedPool(Integer.parseInt(n.trim()));
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("--shared-threads expects a whole number, got '" + n + "'");
+                }
+            });
+            config.get("io-threads").ifPresent(n -> {
+                try {
+                    ioThreads(Integer.parseInt(n.trim()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--io-threads expects a whole number, got '" + n + "'");
                 }
             });
             return this;
@@ -642,6 +650,23 @@ public final class SedaGraph implements AutoCloseable {
             }
         }
 
+        /**
+         * Selector threads for the graph's network I/O; default 1. Accepted connections are dealt out
+         * among them in turn, each read and written by its own thread only (so its bytes and events
+         * stay in order); outgoing connections and UDP sockets stay on the first. More than one pays
+         * where one thread's reads are the bottleneck: many connections streaming bulk data on a
+         * machine with cores to spare.
+         */
+        public Builder ioThreads(int threads) {
+            checkNotBuilt();
+            if (threads < 1) {
+                throw new IllegalArgumentException("graph '" + graphName + "': needs at least 1 I/O thread, got "
+                        + threads);
+            }
+            ioThreads = threads;
+            return this;
+        }
+
         /** Pending write bytes above which a connection is closed as clogged; default 1 MiB. */
         public Builder clogThreshold(long bytes) {
             checkNotBuilt();
@@ -694,7 +719,7 @@ public final class SedaGraph implements AutoCloseable {
                     pool.add(s);
                 }
             }
-            SedaGraph graph = new SedaGraph(graphName, stages, listeners, udps, clogThreshold,
+            SedaGraph graph = new SedaGraph(graphName, stages, listeners, udps, clogThreshold, ioThreads,
                     pool.isEmpty() ? null : pool, jmx, timerSpecs, files);
             connectors.forEach(c -> c.attach(graph));
             return graph;

@@ -27,7 +27,8 @@ public final class TcpConnection implements Sourced {
     private final long id;
     private final SocketChannel channel;
     private final InetSocketAddress remoteAddress;
-    SelectionKey key;  // selector thread only; set on registering an outgoing connection
+    SelectionKey key;  // its loop's thread only; set when registered with the loop's selector
+    TcpLayer.Loop loop;  // the selector thread that does its I/O; set before it is published
     final Stage<TcpPacket> readStage;
     final Stage<TcpEvent> events;  // or null
     final TcpLayer.Counters counters;

@@ -121,24 +121,125 @@ final class TcpLayer {
     private final long clogThreshold;
 
     private final Map<Long, TcpConnection> connections = new ConcurrentHashMap<>();
-    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
-    private ByteBuffer datagramBuffer;  // selector thread only; allocated with the first UDP socket's read
+    private ByteBuffer datagramBuffer;  // main loop only; allocated with the first UDP socket's read
     private final AtomicLong nextId = new AtomicLong(1);
-    // Rate-limited connections waiting for their budget, soonest first; selector thread only.
-    private final PriorityQueue<TcpConnection> paused = new PriorityQueue<>(Comparator.comparingLong(c -> c.resumeAt));
-    // Connections not read until their stage's queue is down to half its pauseReadingAbove; selector thread only.
-    private final ArrayDeque<TcpConnection> waitingForStage = new ArrayDeque<>();
-    private volatile Selector selector;
-    private volatile Thread thread;
+    // loops[0] is the main loop: listeners, UDP sockets, outgoing connections, and its share of the
+    // accepted ones; the others read and write their share of the accepted connections.
+    private final Loop[] loops;
+    private final Loop main;
+    private int nextLoop;  // main loop only: the loop the next accepted connection goes to
     private volatile boolean running;
     private volatile boolean closing;       // stop began: no new connections, nothing more read
     private volatile boolean stagesClosed;  // stop's last step: events can no longer be admitted
-    private boolean reading = true;  // selector thread only
+
+    /**
+     * One selector thread and the state only it touches. Every connection belongs to one loop, whose
+     * thread does all of its socket I/O, so its packets and events stay in order.
+     */
+    final class Loop {
+        final int index;
+        volatile Selector selector;
+        volatile Thread thread;
+        final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+        final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+        // Rate-limited connections waiting for their budget, soonest first.
+        final PriorityQueue<TcpConnection> paused = new PriorityQueue<>(Comparator.comparingLong(c -> c.resumeAt));
+        // Connections not read until their stage's queue is down to half its pauseReadingAbove.
+        final ArrayDeque<TcpConnection> waitingForStage = new ArrayDeque<>();
+        boolean reading = true;
+
+        Loop(int index) {
+            this.index = index;
+        }
+
+        /** Runs the task on this loop's thread, soon. */
+        void execute(Runnable task) {
+            tasks.add(task);
+            Selector s = selector;
+            if (s != null) {
+                s.wakeup();
+            }
+        }
+
+        private void run() {
+            try {
+                while (running) {
+                    runTasks();
+                    // The consumer form, not selectedKeys(): that set is a HashSet whose table grows with
+                    // the busiest moment and is then scanned in full on every select, which at thousands
+                    // of connections cost more than the reads it found.
+                    try {
+                        selector.select(this::handleBatched, selectTimeoutMillis());
+                    } finally {
+                        Waiters.wakeDeferred();
+                    }
+                    resumeReading(this);
+                    resumeReadingAfterBacklog(this);
+                    if (this == main) {
+                        resumeAccepting();
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.ERROR, "graph '" + graphName + "': TCP selector " + index + " failed; closing its"
+                        + " connections", e);
+            } finally {
+                if (this == main) {
+                    closeAll();
+                } else {
+                    closeLoop(this);
+                }
+            }
+        }
+
+        private void runTasks() {
+            Runnable task;
+            while ((task = tasks.poll()) != null) {
+                task.run();
+            }
+        }
+
+        /**
+         * Handles a key of this select's batch, holding back the wake-ups of the stages it feeds until
+         * the batch is done (run wakes them), so that a stage's consumer takes the whole batch at once
+         * instead of preempting this thread packet by packet on a busy core.
+         */
+        private void handleBatched(SelectionKey key) {
+            Waiters.deferWakeUps();
+            handle(key);
+        }
+
+        private long selectTimeoutMillis() {
+            long wait = 1000;
+            TcpConnection next = paused.peek();
+            if (next != null) {
+                wait = TimeUnit.NANOSECONDS.toMillis(next.resumeAt - System.nanoTime());
+            }
+            if (this == main && anyBacklogged()) {
+                wait = Math.min(wait, ACCEPT_RECHECK_MILLIS);
+            }
+            if (!waitingForStage.isEmpty()) {
+                wait = 1;  // a stage drains its queue in microseconds to milliseconds: look again soon
+            }
+            return Math.max(1, Math.min(1000, wait));  // never 0: that would wait forever
+        }
+    }
 
     TcpLayer(String graphName, List<Listener> listeners, List<Udp> udps, long clogThreshold) {
+        this(graphName, listeners, udps, clogThreshold, 1);
+    }
+
+    /** @param ioThreads selector threads sharing the accepted connections (outgoing ones and UDP stay on the first) */
+    TcpLayer(String graphName, List<Listener> listeners, List<Udp> udps, long clogThreshold, int ioThreads) {
+        if (ioThreads < 1) {
+            throw new IllegalArgumentException("graph '" + graphName + "' needs at least 1 I/O thread, got " + ioThreads);
+        }
         this.graphName = graphName;
         this.clogThreshold = clogThreshold;
+        this.loops = new Loop[ioThreads];
+        for (int i = 0; i < ioThreads; i++) {
+            loops[i] = new Loop(i);
+        }
+        this.main = loops[0];
         for (Listener l : listeners) {
             Bound b = new Bound(l);
             bound.add(b);
@@ -165,7 +266,7 @@ final class TcpLayer {
             return;  // started by the first connect, if any
         }
         Selector s = Selector.open();
-        selector = s;
+        main.selector = s;
         try {
             for (Bound b : bound) {
                 Listener l = b.listener;
@@ -198,21 +299,34 @@ final class TcpLayer {
                 ch.configureBlocking(false);
                 u.key = ch.register(s, SelectionKey.OP_READ, u);
             }
+            // The other loops only serve accepted connections.
+            for (int i = 1; i < loops.length && !bound.isEmpty(); i++) {
+                loops[i].selector = Selector.open();
+            }
         } catch (IOException | RuntimeException e) {
+            for (int i = 1; i < loops.length; i++) {
+                if (loops[i].selector != null) {
+                    closeQuietly(loops[i].selector);
+                }
+            }
             closeAll();
             throw e;
         }
-        startThread();
+        startThreads();
     }
 
-    private synchronized void startThread() {
-        if (thread != null) {
+    private synchronized void startThreads() {
+        if (main.thread != null) {
             return;
         }
         running = true;
-        Thread t = new Thread(this::run, "seda-" + graphName + "-tcp");
-        thread = t;
-        t.start();
+        for (Loop loop : loops) {
+            if (loop.selector != null) {
+                Thread t = new Thread(loop::run, "seda-" + graphName + "-tcp" + (loop.index == 0 ? "" : "-" + loop.index));
+                loop.thread = t;
+                t.start();
+            }
+        }
     }
 
     /**
@@ -224,10 +338,10 @@ final class TcpLayer {
         if (closing) {
             return false;
         }
-        if (selector == null) {
-            selector = Selector.open();
+        if (main.selector == null) {
+            main.selector = Selector.open();
         }
-        startThread();
+        startThreads();
         return true;
     }
 
@@ -297,10 +411,10 @@ final class TcpLayer {
         }
         b.suspended = !accept;
         Runnable apply = () -> setInterest(b.key, SelectionKey.OP_ACCEPT, !b.suspended);  // the latest call wins
-        if (Thread.currentThread() == thread) {
+        if (Thread.currentThread() == main.thread) {
             apply.run();  // from a BLOCK offer on the selector thread: waiting for itself would hang
         } else {
-            runOnSelectorAndWait(apply, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+            runAndWait(main, apply, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
         }
         return true;
     }
@@ -325,19 +439,20 @@ final class TcpLayer {
         TcpConnection c = new TcpConnection(this, nextId.getAndIncrement(), ch, remote, null, replies, events,
                 outgoing, true, 0);
         c.attach(attachment);  // before anything can happen to it
+        c.loop = main;
         outgoing.open.incrementAndGet();
         connections.put(c.id(), c);
         if (!started || closing) {  // after put, so stopReading sees it or we see closing
             c.close(TcpEvent.STOPPED);
             return c;
         }
-        runOnSelector(() -> startConnect(c));
+        main.execute(() -> startConnect(c));
         return c;
     }
 
     void requestFlush(TcpConnection c) {
         if (!c.flushRequested.getAndSet(true)) {
-            runOnSelector(() -> {
+            c.loop.execute(() -> {
                 c.flushRequested.set(false);  // before flushing, so a later write schedules another
                 flush(c);
             });
@@ -346,7 +461,7 @@ final class TcpLayer {
 
     void requestFlush(UdpSocket u) {
         if (!u.flushRequested.getAndSet(true)) {
-            runOnSelector(() -> {
+            main.execute(() -> {
                 u.flushRequested.set(false);
                 flush(u);
             });
@@ -372,18 +487,19 @@ final class TcpLayer {
         if (c.outgoing && !c.connected && reason.startsWith(TcpEvent.CONNECT_FAILED)) {
             c.counters.connectFailures.increment();
         }
-        Thread t = thread;
+        Loop loop = c.loop;
+        Thread t = loop == null ? null : loop.thread;
         if (c.events != null && (c.openedAdmitted || c.outgoing) && !stagesClosed) {
-            // Offered from the selector thread, so it follows every packet of the connection.
+            // Offered from the connection's loop thread, so it follows every packet of the connection.
             TcpEvent e = new TcpEvent(c, TcpEvent.Kind.CLOSED, reason);
             if (t == null || Thread.currentThread() == t) {
                 offerEvent(e);
             } else {
-                runOnSelector(() -> offerEvent(e));
+                loop.execute(() -> offerEvent(e));
             }
         }
-        // A channel closed off the selector thread is released at the next select.
-        Selector s = selector;
+        // A channel closed off its loop's thread is released at that loop's next select.
+        Selector s = loop == null ? null : loop.selector;
         if (s != null && Thread.currentThread() != t) {
             s.wakeup();
         }
@@ -394,8 +510,7 @@ final class TcpLayer {
         synchronized (this) {
             closing = true;
         }
-        return runOnSelectorAndWait(() -> {
-            reading = false;
+        boolean ok = runAndWait(main, () -> {
             for (Bound b : bound) {
                 if (b.server != null) {
                     closeQuietly(b.server);
@@ -404,14 +519,23 @@ final class TcpLayer {
             for (UdpSocket u : udpSockets) {
                 setInterest(u.key, SelectionKey.OP_READ, false);
             }
-            for (TcpConnection c : connections.values()) {
-                if (!c.connected) {
-                    c.close(TcpEvent.STOPPED);
-                } else if (c.key != null) {
-                    setInterest(c.key, SelectionKey.OP_READ, false);
-                }
-            }
         }, deadlineNanos);
+        for (Loop loop : loops) {
+            ok &= runAndWait(loop, () -> {
+                loop.reading = false;
+                for (TcpConnection c : connections.values()) {
+                    if (c.loop != loop) {
+                        continue;
+                    }
+                    if (!c.connected) {
+                        c.close(TcpEvent.STOPPED);
+                    } else if (c.key != null) {
+                        setInterest(c.key, SelectionKey.OP_READ, false);
+                    }
+                }
+            }, deadlineNanos);
+        }
+        return ok;
     }
 
     /** Step 3 of stop: flush what is queued, close every connection and socket, end the selector thread. */
@@ -420,7 +544,7 @@ final class TcpLayer {
         synchronized (this) {  // with ensureStarted: no thread starts after this
             closing = true;
             stagesClosed = true;
-            t = thread;
+            t = main.thread;
         }
         if (t == null) {
             closeAll();
@@ -442,58 +566,31 @@ final class TcpLayer {
                     graphName, connections.size());
         }
         running = false;
-        selector.wakeup();
-        try {
-            t.join(Math.max(100, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        for (Loop loop : loops) {
+            Selector s = loop.selector;
+            if (s != null) {
+                s.wakeup();
+            }
         }
-        if (t.isAlive()) {
-            // Only if a stage offer blocks the selector thread (a BLOCK policy on a network stage).
-            t.interrupt();
+        for (Loop loop : loops) {
+            Thread lt = loop.thread;
+            if (lt == null) {
+                continue;
+            }
+            try {
+                lt.join(Math.max(100, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (lt.isAlive()) {
+                // Only if a stage offer blocks the selector thread (a BLOCK policy on a network stage).
+                lt.interrupt();
+            }
         }
         return flushed;
     }
 
-    // ---- selector thread ----
-
-    private void run() {
-        try {
-            while (running) {
-                runTasks();
-                // The consumer form, not selectedKeys(): that set is a HashSet whose table grows with the
-                // busiest moment and is then scanned in full on every select, which at thousands of
-                // connections cost more than the reads it found.
-                try {
-                    selector.select(this::handleBatched, selectTimeoutMillis());
-                } finally {
-                    Waiters.wakeDeferred();
-                }
-                resumeReading();
-                resumeReadingAfterBacklog();
-                resumeAccepting();
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.ERROR, "graph '" + graphName + "': TCP selector failed; closing all connections", e);
-        } finally {
-            closeAll();
-        }
-    }
-
-    private long selectTimeoutMillis() {
-        long wait = 1000;
-        TcpConnection next = paused.peek();
-        if (next != null) {
-            wait = TimeUnit.NANOSECONDS.toMillis(next.resumeAt - System.nanoTime());
-        }
-        if (anyBacklogged()) {
-            wait = Math.min(wait, ACCEPT_RECHECK_MILLIS);
-        }
-        if (!waitingForStage.isEmpty()) {
-            wait = 1;  // a stage drains its queue in microseconds to milliseconds: look again soon
-        }
-        return Math.max(1, Math.min(1000, wait));  // never 0: that would wait forever
-    }
+    // ---- loop threads ----
 
     private boolean anyBacklogged() {
         for (Bound b : bound) {
@@ -520,23 +617,6 @@ final class TcpLayer {
                 }
             }
         }
-    }
-
-    private void runTasks() {
-        Runnable task;
-        while ((task = tasks.poll()) != null) {
-            task.run();
-        }
-    }
-
-    /**
-     * Handles a key of this select's batch, holding back the wake-ups of the stages it feeds until
-     * the batch is done (run wakes them), so that a stage's consumer takes the whole batch at once
-     * instead of preempting this thread packet by packet on a busy core.
-     */
-    private void handleBatched(SelectionKey key) {
-        Waiters.deferWakeUps();
-        handle(key);
     }
 
     private void handle(SelectionKey key) {
@@ -605,13 +685,16 @@ final class TcpLayer {
                 ch.configureBlocking(false);
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
-                SelectionKey key = ch.register(selector, reading ? SelectionKey.OP_READ : 0);
-                c = new TcpConnection(this, nextId.getAndIncrement(), ch, remote, key, l.stage(),
+                Loop loop = loops[nextLoop++ % loops.length];
+                c = new TcpConnection(this, nextId.getAndIncrement(), ch, remote, null, l.stage(),
                         l.options().events(), b.counters, false, l.options().readLimit());
+                c.loop = loop;
                 c.pauseReadingAbove = l.options().pauseReadingAbove();
                 c.readBudget = budgetDepth(c);
                 c.budgetRefilled = System.nanoTime();
-                key.attach(c);
+                if (loop == main) {
+                    c.key = ch.register(main.selector, main.reading ? SelectionKey.OP_READ : 0, c);
+                }
                 b.counters.open.incrementAndGet();
                 connections.put(c.id(), c);
                 b.counters.accepted.increment();
@@ -620,10 +703,32 @@ final class TcpLayer {
                 closeQuietly(ch);
                 continue;
             }
-            opened(c);
+            if (c.loop == main) {
+                opened(c);
+            } else {
+                TcpConnection accepted = c;
+                c.loop.execute(() -> register(accepted));
+            }
         }
         // Suspended or backlogged meanwhile: stop asking for accepts until resumed.
         setInterest(b.key, SelectionKey.OP_ACCEPT, false);
+    }
+
+    /** On the loop it was given to: from now on that loop reads it, after offering OPENED. */
+    private void register(TcpConnection c) {
+        if (!c.isOpen()) {
+            return;  // closed before its loop got to it
+        }
+        Loop loop = c.loop;
+        try {
+            c.key = c.channel().register(loop.selector, loop.reading ? SelectionKey.OP_READ : 0, c);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, () -> "graph '" + graphName + "': dropping " + c + " while registering it: " + e);
+            c.close(TcpEvent.RESET);
+            return;
+        }
+        opened(c);
+        flush(c);  // anything written before it was registered
     }
 
     /** Offers OPENED; a connection the events stage does not admit is closed before anything is read. */
@@ -659,7 +764,7 @@ final class TcpLayer {
         SocketChannel ch = c.channel();
         try {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            c.key = ch.register(selector, SelectionKey.OP_CONNECT, c);
+            c.key = ch.register(main.selector, SelectionKey.OP_CONNECT, c);
             if (ch.connect(c.remoteAddress())) {
                 finishConnect(c);
             }
@@ -679,7 +784,7 @@ final class TcpLayer {
         }
         c.connected = true;
         c.counters.connects.increment();
-        c.key.interestOps(reading ? SelectionKey.OP_READ : 0);
+        c.key.interestOps(main.reading ? SelectionKey.OP_READ : 0);
         opened(c);
         flush(c);  // what was written while connecting
     }
@@ -706,6 +811,7 @@ final class TcpLayer {
             }
             max = (int) Math.min(max, c.readBudget);
         }
+        ByteBuffer readBuffer = c.loop.readBuffer;
         readBuffer.clear().limit(max);
         int n;
         try {
@@ -747,13 +853,14 @@ final class TcpLayer {
             // full buffers stop the sender, rather than let the queue fill and reject (and close).
             setInterest(c.key, SelectionKey.OP_READ, false);
             c.waitingForStage = true;
-            waitingForStage.add(c);
+            c.loop.waitingForStage.add(c);
             c.counters.backlogReadPauses.increment();
         }
     }
 
     /** Reads again from connections whose stage has worked its queue down to half their threshold. */
-    private void resumeReadingAfterBacklog() {
+    private void resumeReadingAfterBacklog(Loop loop) {
+        ArrayDeque<TcpConnection> waitingForStage = loop.waitingForStage;
         for (int i = waitingForStage.size(); i > 0; i--) {
             TcpConnection c = waitingForStage.poll();
             if (c.isOpen() && c.readStage.queueLength() > c.pauseReadingAbove / 2) {
@@ -761,7 +868,7 @@ final class TcpLayer {
                 continue;
             }
             c.waitingForStage = false;
-            if (c.isOpen() && reading && !c.inputEnded && !c.readPaused) {
+            if (c.isOpen() && loop.reading && !c.inputEnded && !c.readPaused) {
                 setInterest(c.key, SelectionKey.OP_READ, true);
             }
         }
@@ -782,17 +889,17 @@ final class TcpLayer {
         // Wait for a tenth of the depth (at least one byte), so reads do not shrink to a byte each.
         double want = Math.max(1, budgetDepth(c) / 10) - c.readBudget;
         c.resumeAt = now + (long) Math.ceil(want * 1e9 / c.readLimit);
-        paused.add(c);
+        c.loop.paused.add(c);
         c.counters.readPauses.increment();
     }
 
-    private void resumeReading() {
+    private void resumeReading(Loop loop) {
         long now = System.nanoTime();
         TcpConnection c;
-        while ((c = paused.peek()) != null && c.resumeAt - now <= 0) {
-            paused.poll();
+        while ((c = loop.paused.peek()) != null && c.resumeAt - now <= 0) {
+            loop.paused.poll();
             c.readPaused = false;
-            if (c.isOpen() && reading && !c.inputEnded && !c.waitingForStage) {
+            if (c.isOpen() && loop.reading && !c.inputEnded && !c.waitingForStage) {
                 setInterest(c.key, SelectionKey.OP_READ, true);
             }
         }
@@ -802,7 +909,7 @@ final class TcpLayer {
         if (datagramBuffer == null) {
             datagramBuffer = ByteBuffer.allocateDirect(UdpSocket.MAX_DATAGRAM_BYTES + 1);
         }
-        for (int i = 0; i < DATAGRAMS_PER_WAKEUP && reading; i++) {
+        for (int i = 0; i < DATAGRAMS_PER_WAKEUP && main.reading; i++) {
             datagramBuffer.clear();
             SocketAddress from;
             try {
@@ -833,6 +940,9 @@ final class TcpLayer {
                 return;  // an application thread is writing; it asks again when done
             }
             SelectionKey key = c.key;
+            if (key == null) {
+                return;  // not registered with its loop yet: registering flushes
+            }
             if (flushed == TcpConnection.Flushed.ALL) {
                 key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
                 if (c.closeRequested()) {
@@ -865,18 +975,14 @@ final class TcpLayer {
         }
     }
 
-    private void runOnSelector(Runnable task) {
-        tasks.add(task);
-        selector.wakeup();
-    }
-
-    private boolean runOnSelectorAndWait(Runnable task, long deadlineNanos) {
-        Thread t = thread;
+    /** Runs the task on the loop's thread and waits for it, until the deadline at most. */
+    private boolean runAndWait(Loop loop, Runnable task, long deadlineNanos) {
+        Thread t = loop.thread;
         if (t == null || !t.isAlive()) {
             return true;
         }
         CountDownLatch done = new CountDownLatch(1);
-        runOnSelector(() -> {
+        loop.execute(() -> {
             try {
                 task.run();
             } finally {
@@ -905,10 +1011,20 @@ final class TcpLayer {
         for (TcpConnection c : connections.values()) {
             c.close(TcpEvent.STOPPED);
         }
-        Selector s = selector;
+        Selector s = main.selector;
         if (s != null) {
             closeQuietly(s);
         }
+    }
+
+    /** When a loop other than the main one ends: its connections close, and its selector. */
+    private void closeLoop(Loop loop) {
+        for (TcpConnection c : connections.values()) {
+            if (c.loop == loop) {
+                c.close(TcpEvent.STOPPED);
+            }
+        }
+        closeQuietly(loop.selector);
     }
 
     private static void closeQuietly(Closeable c) {

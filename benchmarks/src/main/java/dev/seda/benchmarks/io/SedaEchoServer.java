@@ -32,15 +32,17 @@ final class SedaEchoServer implements EchoServer {
     private final LongAdder bytesRead = new LongAdder();
     private final Workload workload;
     private final int receiveBuffer;
+    private final int ioThreads;
     private final int echoMin;
     private final int echoMax;
     private SedaGraph graph;
     private Stage<TcpPacket> echo;
 
     /** The echo stage's threads, {@code min..max}; the set-up is 1..2. */
-    SedaEchoServer(Workload workload, int receiveBuffer, int echoMin, int echoMax) {
+    SedaEchoServer(Workload workload, int receiveBuffer, int ioThreads, int echoMin, int echoMax) {
         this.workload = workload;
         this.receiveBuffer = receiveBuffer;
+        this.ioThreads = ioThreads;
         this.echoMin = echoMin;
         this.echoMax = echoMax;
     }
@@ -52,14 +54,14 @@ final class SedaEchoServer implements EchoServer {
 
     @Override
     public String description() {
-        return "seda: selector thread -> `read` stage (1 thread, listening) -> `echo` stage (" + echoMin + ".." + echoMax
-                + " threads) -> write queue";
+        return "seda: " + ioThreads + " selector thread(s) -> `read` stage (1 thread, listening) -> `echo` stage ("
+                + echoMin + ".." + echoMax + " threads) -> write queue";
     }
 
     @Override
     public InetSocketAddress start(int connections) {
         int queue = Math.max(1024, 2 * connections);
-        SedaGraph.Builder b = SedaGraph.builder("echo" + GRAPHS.incrementAndGet()).jmx(false);
+        SedaGraph.Builder b = SedaGraph.builder("echo" + GRAPHS.incrementAndGet()).jmx(false).ioThreads(ioThreads);
         Stage<TcpPacket> read = b.stage(StageSettings.of("read").queue(queue));
         echo = b.stage(StageSettings.of("echo").threads(echoMin, echoMax).queue(queue));
         Stage<TcpPacket> echoStage = echo;
