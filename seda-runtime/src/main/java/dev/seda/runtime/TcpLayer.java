@@ -32,13 +32,16 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The network stages of one graph, run by a single selector thread: TCP listen (accept), read and
- * write for accepted and outgoing connections, and UDP receive and send. Reads are offered to the
- * listening stage as {@link TcpPacket}s; writes are queued per connection and flushed in order when
- * the socket is writable.
+ * The network stages of one graph, run by selector threads ({@link Loop}s): TCP listen (accept),
+ * read and write for accepted and outgoing connections, and UDP receive and send. Reads are offered
+ * to the listening stage as {@link TcpPacket}s; writes are queued per connection and flushed in
+ * order when the socket is writable.
  *
- * <p>The thread starts with the graph when there is a listener or a UDP socket, else with the first
- * outgoing connection, so a graph without network I/O has no selector thread.
+ * <p>The main loop accepts, and runs UDP sockets and outgoing connections; accepted connections are
+ * dealt out in turn among all the loops ({@code ioThreads}, 1 by default), and each connection's I/O
+ * and events happen on its own loop's thread only. The main thread starts with the graph when there
+ * is a listener or a UDP socket, else with the first outgoing connection, so a graph without network
+ * I/O has no selector thread; the others start with the listeners.
  */
 final class TcpLayer {
     private static final Logger LOG = System.getLogger(TcpLayer.class.getName());
@@ -685,7 +688,8 @@ final class TcpLayer {
                 ch.configureBlocking(false);
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
-                Loop loop = loops[nextLoop++ % loops.length];
+                Loop loop = loops[nextLoop];
+                nextLoop = (nextLoop + 1) % loops.length;
                 c = new TcpConnection(this, nextId.getAndIncrement(), ch, remote, null, l.stage(),
                         l.options().events(), b.counters, false, l.options().readLimit());
                 c.loop = loop;
