@@ -629,12 +629,17 @@ public final class Stage<E> implements Sink<E> {
             int length = queue.size();
             int live = liveWorkers.get();
             if (pc.sample(length, live, minThreads, maxThreads, handled.get())) {
+                boolean added = false;
                 synchronized (poolLock) {
                     if (!shutdown && liveWorkers.get() < maxThreads) {
                         spawnWorker();
+                        added = true;
                         decide("threads", "add", live, live + 1, "queue length " + length + " over threshold "
                                 + pc.threshold() + " and not shrinking");
                     }
+                }
+                if (!added) {
+                    pc.notAdded();  // nothing to judge at the next sample
                 }
             }
         }
@@ -656,6 +661,7 @@ public final class Stage<E> implements Sink<E> {
                 int was = tryRetire(cap);
                 if (was > 0) {
                     retired = true;
+                    notEmpty.signal();  // we may have been woken for an event: pass that on
                     decide("threads", "retire", was, was - 1, cap < maxThreads
                             ? "the last thread added did not raise throughput by " + (int) (100 * ThreadPoolController.MIN_GAIN) + "%"
                             : "above max threads " + maxThreads);

@@ -28,7 +28,7 @@ import java.util.Objects;
  * @param reason why it closed, one of the constants here or {@code "connect failed: <message>"};
  *     {@code null} for OPENED
  */
-public record TcpEvent(TcpConnection connection, Kind kind, String reason) {
+public record TcpEvent(TcpConnection connection, Kind kind, String reason) implements Sourced {
     /** The peer closed its side (EOF); what was queued was flushed first. */
     public static final String PEER_CLOSED = "peer closed";
     /** A read or write failed: the peer reset the connection, or the network did. */
@@ -54,5 +54,11 @@ public record TcpEvent(TcpConnection connection, Kind kind, String reason) {
         if (kind == Kind.CLOSED) {
             Objects.requireNonNull(reason, "reason");
         }
+    }
+
+    /** Its connection's, as for {@link TcpPacket#source()}. */
+    @Override
+    public long source() {
+        return connection.id();
     }
 }

@@ -150,6 +150,7 @@ final class TcpLayer {
         // Connections not read until their stage's queue is down to half its pauseReadingAbove.
         final ArrayDeque<TcpConnection> waitingForStage = new ArrayDeque<>();
         boolean reading = true;
+        volatile boolean dead;  // its thread ended: no more connections for it
 
         Loop(int index) {
             this.index = index;
@@ -688,8 +689,7 @@ final class TcpLayer {
                 ch.configureBlocking(false);
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
-                Loop loop = loops[nextLoop];
-                nextLoop = (nextLoop + 1) % loops.length;
+                Loop loop = nextLoop();
                 c = new TcpConnection(this, nextId.getAndIncrement(), ch, remote, null, l.stage(),
                         l.options().events(), b.counters, false, l.options().readLimit());
                 c.loop = loop;
@@ -716,6 +716,18 @@ final class TcpLayer {
         }
         // Suspended or backlogged meanwhile: stop asking for accepts until resumed.
         setInterest(b.key, SelectionKey.OP_ACCEPT, false);
+    }
+
+    /** The loop the next accepted connection goes to: the next live one in turn, else the main loop. */
+    private Loop nextLoop() {
+        for (int i = 0; i < loops.length; i++) {
+            Loop loop = loops[nextLoop];
+            nextLoop = (nextLoop + 1) % loops.length;
+            if (!loop.dead) {
+                return loop;
+            }
+        }
+        return main;
     }
 
     /** On the loop it was given to: from now on that loop reads it, after offering OPENED. */
@@ -1023,6 +1035,7 @@ final class TcpLayer {
 
     /** When a loop other than the main one ends: its connections close, and its selector. */
     private void closeLoop(Loop loop) {
+        loop.dead = true;  // before closing, so the main loop gives it nothing more (or this sees it)
         for (TcpConnection c : connections.values()) {
             if (c.loop == loop) {
                 c.close(TcpEvent.STOPPED);

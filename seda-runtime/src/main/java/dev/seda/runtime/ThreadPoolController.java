@@ -42,6 +42,11 @@ final class ThreadPoolController {
         threshold = events;
     }
 
+    /** The thread {@link #sample} asked for was not started after all: the next sample has nothing to judge. */
+    synchronized void notAdded() {
+        rateBeforeAdd = -1;
+    }
+
     /**
      * Threads the stage may run now: {@link Integer#MAX_VALUE}, or for a while after an added thread
      * did not raise throughput, one less than it had then (workers above it retire).

@@ -74,6 +74,9 @@ public final class Waiters {
     }
 
     private static final ThreadLocal<Deferred> DEFERRED = ThreadLocal.withInitial(Deferred::new);
+    // Signals held back per Waiters in one batch at most; the next one wakes a waiter at once, so a
+    // batch cannot fill a small queue while its consumer sleeps.
+    static final int MAX_DEFERRED = 16;
 
     private final ConcurrentLinkedDeque<Node> parked = new ConcurrentLinkedDeque<>();
     /** Threads between registering and leaving {@link #await}; read by every signal. */
@@ -86,9 +89,7 @@ public final class Waiters {
     public void signal() {
         if (count != 0) {
             Deferred d = DEFERRED.get();
-            if (d.on) {
-                defer(d);
-            } else {
+            if (!d.on || !defer(d)) {
                 wakeOne();
             }
         }
@@ -118,17 +119,22 @@ public final class Waiters {
         d.waiters.clear();
     }
 
-    private void defer(Deferred d) {
+    /** Holds back one signal, unless {@link #MAX_DEFERRED} already are: then it is not held (false). */
+    private boolean defer(Deferred d) {
         int i = d.waiters.indexOf(this);  // a batch signals a few Waiters at most
         if (i >= 0) {
+            if (d.counts[i] >= MAX_DEFERRED) {
+                return false;
+            }
             d.counts[i]++;
-            return;
+            return true;
         }
         if (d.waiters.size() == d.counts.length) {
             d.counts = java.util.Arrays.copyOf(d.counts, 2 * d.counts.length);
         }
         d.counts[d.waiters.size()] = 1;
         d.waiters.add(this);
+        return true;
     }
 
     /** Wakes up to {@code n} waiting threads, e.g. after {@code drain} freed {@code n} slots. */

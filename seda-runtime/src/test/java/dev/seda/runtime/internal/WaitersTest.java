@@ -67,6 +67,30 @@ class WaitersTest {
     }
 
     @Test
+    void aBatchHoldsBackOnlySoManyWakeUps() throws Exception {
+        Waiters notEmpty = new Waiters();
+        AtomicBoolean ready = new AtomicBoolean();
+        CompletableFuture<Void> woke = CompletableFuture.runAsync(() -> assertTrue(notEmpty.await(ready::get, 10, LONG)));
+        while (notEmpty.waiting() == 0) {
+            Thread.sleep(1);
+        }
+        Thread.sleep(50);  // let it really park
+        ready.set(true);
+        Waiters.deferWakeUps();
+        try {
+            for (int i = 0; i < Waiters.MAX_DEFERRED; i++) {
+                notEmpty.signal();
+            }
+            Thread.sleep(100);
+            assertFalse(woke.isDone(), "the first " + Waiters.MAX_DEFERRED + " are held back");
+            notEmpty.signal();
+            woke.get(5, TimeUnit.SECONDS);  // the next one is not: a long batch cannot fill a queue unseen
+        } finally {
+            Waiters.wakeDeferred();
+        }
+    }
+
+    @Test
     void awaitTimesOutAndReturnsAtOnceWhenReady() {
         Waiters w = new Waiters();
         long t0 = System.nanoTime();
