@@ -492,20 +492,12 @@ public final class SedaGraph implements AutoCloseable {
         public Builder overrides(Config config) {
             checkNotBuilt();
             this.overrides = Objects.requireNonNull(config, "config");
-            config.get("shared-threads").ifPresent(n -> {
-                try {
-                    sharedPool(Integer.parseInt(n.trim()));
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("--shared-threads expects a whole number, got '" + n + "'");
-                }
-            });
-            config.get("io-threads").ifPresent(n -> {
-                try {
-                    ioThreads(Integer.parseInt(n.trim()));
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("--io-threads expects a whole number, got '" + n + "'");
-                }
-            });
+            if (config.get("shared-threads").isPresent()) {
+                sharedPool(config.integer("shared-threads", 0));
+            }
+            if (config.get("io-threads").isPresent()) {
+                ioThreads(config.integer("io-threads", 1));
+            }
             return this;
         }
 

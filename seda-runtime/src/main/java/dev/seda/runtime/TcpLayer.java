@@ -172,8 +172,12 @@ final class TcpLayer {
                     // The consumer form, not selectedKeys(): that set is a HashSet whose table grows with
                     // the busiest moment and is then scanned in full on every select, which at thousands
                     // of connections cost more than the reads it found.
+                    // Wake-ups this select's batch of keys gives are held back until the batch is done,
+                    // so that a stage's consumer takes the whole batch at once instead of preempting
+                    // this thread packet by packet on a busy core.
+                    Waiters.deferWakeUps();
                     try {
-                        selector.select(this::handleBatched, selectTimeoutMillis());
+                        selector.select(TcpLayer.this::handle, selectTimeoutMillis());
                     } finally {
                         Waiters.wakeDeferred();
                     }
@@ -200,16 +204,6 @@ final class TcpLayer {
             while ((task = tasks.poll()) != null) {
                 task.run();
             }
-        }
-
-        /**
-         * Handles a key of this select's batch, holding back the wake-ups of the stages it feeds until
-         * the batch is done (run wakes them), so that a stage's consumer takes the whole batch at once
-         * instead of preempting this thread packet by packet on a busy core.
-         */
-        private void handleBatched(SelectionKey key) {
-            Waiters.deferWakeUps();
-            handle(key);
         }
 
         private long selectTimeoutMillis() {

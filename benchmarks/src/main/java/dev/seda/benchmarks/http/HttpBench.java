@@ -285,18 +285,20 @@ final class HttpBench implements AutoCloseable {
         HttpLoad.Result r = HttpLoad.run(plan, new HttpLoad.Phases() {
             @Override
             public void measureStarts() {
-                cpu[0] = server.cpuSeconds();
-                busy[0] = cpuBusySeconds(settings.cpu());
-                self[0] = ServerProcess.cpuSecondsOf(ProcessHandle.current().pid());
-                wall[0] = System.nanoTime();
+                sample(0);
             }
 
             @Override
             public void measureEnds() {
-                cpu[1] = server.cpuSeconds();
-                busy[1] = cpuBusySeconds(settings.cpu());
-                self[1] = ServerProcess.cpuSecondsOf(ProcessHandle.current().pid());
-                wall[1] = System.nanoTime();
+                sample(1);
+            }
+
+            /** The server's CPU, its core's, this JVM's and the clock, at the window's start (0) or end (1). */
+            private void sample(int i) {
+                cpu[i] = server.cpuSeconds();
+                busy[i] = cpuBusySeconds(settings.cpu());
+                self[i] = ServerProcess.cpuSecondsOf(ProcessHandle.current().pid());
+                wall[i] = System.nanoTime();
             }
         });
         if (!server.isAlive()) {
