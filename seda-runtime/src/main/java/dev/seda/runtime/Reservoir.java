@@ -24,6 +24,11 @@ final class Reservoir {
         count.setRelease(i + 1);  // a snapshot that sees the count sees the sample (free on x86)
     }
 
+    /** Samples recorded since creation, kept or not (a few may be lost to racing writers). */
+    long recorded() {
+        return count.getAcquire();
+    }
+
     LatencySummary summary() {
         int n = (int) Math.min(count.getAcquire(), CAPACITY);
         if (n == 0) {

@@ -40,9 +40,9 @@ import java.util.function.LongSupplier;
  * (expired, or evicted by {@link WhenFull#DROP_OLDEST}).
  *
  * <p>Latencies (queueing delay, service and response time) are measured for every event, except
- * while the stage is backlogged (a worker took {@value #BUSY_STREAK} events in a row without finding
- * the queue empty): then for one event in {@value #SAMPLE_EVERY}, chosen at random, because reading
- * the clock costs as much as the handoff itself. Stages with a queue-age deadline, a token bucket or
+ * while the stage is busy (its last {@value #RATE_WINDOW} events were handled in under 10 ms, over
+ * about 100k events/s): then for one event in {@value #SAMPLE_EVERY}, chosen at random, because
+ * reading the clock costs as much as the handoff itself. Stages with a queue-age deadline, a token bucket or
  * the overload controller time every event.
  */
 public final class Stage<E> implements Sink<E> {
@@ -58,10 +58,12 @@ public final class Stage<E> implements Sink<E> {
     static final int YIELDS = 1;
     // An idle worker without a thread-pool controller wakes this often; shutdown signals it anyway.
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
-    // Latency sampling under backlog: a worker that took this many events without finding its queue
-    // empty turns sampling on, and one that finds it empty turns it off. While it is on, one event in
-    // SAMPLE_EVERY (at random) is timed; the others carry no timestamp and no wrapper.
-    static final int BUSY_STREAK = 64;
+    // Latency sampling on a busy stage: every RATE_WINDOW events handled, a worker reads the clock
+    // once; if the window took less than BUSY_WINDOW_NANOS (over about 100k events/s) sampling is on
+    // for the next window, else off. While it is on, one event in SAMPLE_EVERY (at random) is timed;
+    // the others carry no timestamp and no wrapper.
+    static final int RATE_WINDOW = 1024;
+    static final long BUSY_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     static final int SAMPLE_EVERY = 8;
     // A single-threaded stage's worker (own thread, EventHandler, not DROP_OLDEST) claims up to this
     // many events with one CAS and handles them one by one; each stays counted in the queue's length
@@ -94,16 +96,11 @@ public final class Stage<E> implements Sink<E> {
     private volatile int minThreads;
     private volatile int maxThreads;
 
-    // Per event, producers write only their own counters (entered, offering) and a worker one
-    // (handled), each on a cache line of its own; the rest are derived or count rarer outcomes:
-    //   admitted = entered - backedOut, arrivals = admitted + rejected,
-    //   pending (queued or running) = entered - backedOut - handled - failed - dropped.
-    private final PaddedCounter entered = new PaddedCounter();   // offers past admission, before enqueue
-    // Offers between their "closed?" check and their outcome; lets close() wait for stragglers. Kept
-    // apart from entered, so that an offer turned away after close never looks pending, even briefly.
-    private final PaddedCounter offering = new PaddedCounter();
+    // Per event, producers write only the queue's index, and a worker one counter (handled) per run
+    // of events, each on a cache line of its own; the rest are derived or count rarer outcomes:
+    //   admitted = queue.added(), arrivals = admitted + rejected,
+    //   pending (queued or running) = admitted - handled - failed - dropped.
     private final PaddedCounter handled = new PaddedCounter();
-    private final LongAdder backedOut = new LongAdder();  // entered, then rejected as FULL
     private final LongAdder rejected = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final LongAdder failed = new LongAdder();
@@ -136,8 +133,9 @@ public final class Stage<E> implements Sink<E> {
     // Whether every event must carry its enqueue time: a queue-age deadline, the overload
     // controller and token buckets need it for each event, not a sample.
     private final boolean timeEvery;
-    // Set while the stage is backlogged (see BUSY_STREAK); written only when it changes.
+    // Set while the stage is busy (see RATE_WINDOW); written only when it changes.
     private volatile boolean sampling;
+    private volatile long windowStart;  // when the current RATE_WINDOW of handled events began
 
     /** One compiled admission check: null to admit, else the reason. */
     private interface Gate {
@@ -235,47 +233,42 @@ public final class Stage<E> implements Sink<E> {
     }
 
     private boolean admit(E event, int cls) {
-        offering.increment();
-        try {
-            if (closed) {
-                return reject(RejectReason.CLOSED);
-            }
-            // nanoTime costs 30-45 ns here, as much as the whole handoff: under backlog only a sample
-            // of events is timed (every event when idle-ish, so light traffic is measured in full).
-            boolean timed = timeEvery || !sampling || ThreadLocalRandom.current().nextInt(SAMPLE_EVERY) == 0;
-            long now = timed ? clock.getAsLong() : 0;  // gates use it only for token buckets: timeEvery
-            for (Gate g : gates) {
-                RejectReason no = g.check(event, now);
-                if (no != null) {
-                    return reject(no);
-                }
-            }
-            if (overload != null && !overload.tryAdmit(cls, queue.size(), threads(), event)) {
-                return reject(RejectReason.OVERLOAD);
-            }
-            // Counted before the event becomes visible, so it leaves only after it entered.
-            entered.increment();
-            boolean ok;
-            try {
-                ok = enqueue(timed ? new Envelope<>(event, now, cls) : event);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                ok = false;
-            }
-            if (!ok) {
-                backedOut.increment();
-                return reject(RejectReason.FULL);
-            }
-            SharedPool pool = shared;
-            if (pool != null) {
-                pool.signal();
-            } else {
-                notEmpty.signal();  // one volatile read while every worker is busy
-            }
-            return true;
-        } finally {
-            offering.add(-1);
+        if (closed) {
+            return reject(RejectReason.CLOSED);
         }
+        // nanoTime costs 30-45 ns here, as much as the whole handoff: on a busy stage only a sample
+        // of events is timed (every event otherwise, so light traffic is measured in full).
+        boolean timed = timeEvery || !sampling || ThreadLocalRandom.current().nextInt(SAMPLE_EVERY) == 0;
+        long now = timed ? clock.getAsLong() : 0;  // gates use it only for token buckets: timeEvery
+        for (Gate g : gates) {
+            RejectReason no = g.check(event, now);
+            if (no != null) {
+                return reject(no);
+            }
+        }
+        if (overload != null && !overload.tryAdmit(cls, queue.size(), threads(), event)) {
+            return reject(RejectReason.OVERLOAD);
+        }
+        // The queue counts the event as added before a worker can take it, so it is admitted
+        // before it can leave.
+        boolean ok;
+        try {
+            ok = enqueue(timed ? new Envelope<>(event, now, cls) : event);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ok = false;
+        }
+        if (!ok) {
+            // Closing closes the queue too (see drainAndClose): an offer racing it ends up here.
+            return reject(queue.isClosed() ? RejectReason.CLOSED : RejectReason.FULL);
+        }
+        SharedPool pool = shared;
+        if (pool != null) {
+            pool.signal();
+        } else {
+            notEmpty.signal();  // one volatile read while every worker is busy
+        }
+        return true;
     }
 
     private boolean reject(RejectReason why) {
@@ -300,6 +293,9 @@ public final class Stage<E> implements Sink<E> {
                 return offerWaiting(envelope);
             case DROP_OLDEST:
                 while (!queue.offer(envelope)) {
+                    if (queue.isClosed()) {
+                        return false;
+                    }
                     if (queue.poll() != null) {
                         discard(RejectReason.DROPPED_OLDEST);
                     }
@@ -316,7 +312,7 @@ public final class Stage<E> implements Sink<E> {
     }
 
     private boolean hasRoom() {
-        return !queue.isFull();
+        return !queue.isFull() || queue.isClosed();
     }
 
     /** BLOCK, queue full: park on notFull (whoever takes events signals it) until room or the timeout. */
@@ -336,6 +332,9 @@ public final class Stage<E> implements Sink<E> {
             if (queue.offer(envelope)) {
                 return true;
             }
+            if (queue.isClosed()) {
+                return false;
+            }
         }
     }
 
@@ -347,7 +346,7 @@ public final class Stage<E> implements Sink<E> {
     private boolean offerHelping(Object envelope) throws InterruptedException {
         long deadline = clock.getAsLong() + settings.blockTimeout().toNanos();
         while (!queue.offer(envelope)) {
-            if (clock.getAsLong() - deadline >= 0) {
+            if (clock.getAsLong() - deadline >= 0 || queue.isClosed()) {
                 return false;
             }
             if (Thread.interrupted()) {
@@ -363,6 +362,11 @@ public final class Stage<E> implements Sink<E> {
     private void discard(RejectReason why) {
         byReason[why.ordinal()].increment();
         dropped.increment();  // counted last: this is when the event stops being pending
+    }
+
+    /** Events timed so far (see {@link #SAMPLE_EVERY}): for tests. */
+    long timedEvents() {
+        return serviceTime.recorded();
     }
 
     public int queueLength() {
@@ -395,8 +399,7 @@ public final class Stage<E> implements Sink<E> {
         long failedNow = failed.sum();
         long droppedNow = dropped.sum();
         long rejectedNow = rejected.sum();
-        long backedOutNow = backedOut.sum();
-        long admittedNow = entered.get() - backedOutNow;
+        long admittedNow = queue.added();
         return new StageMetrics(name(), admittedNow + rejectedNow, admittedNow, rejectedNow, droppedNow,
                 handledNow, failedNow, queue.size(), threads(),
                 Collections.unmodifiableMap(reasons), queueingDelay.summary(), serviceTime.summary(),
@@ -653,7 +656,6 @@ public final class Stage<E> implements Sink<E> {
         List<Object> taken = new ArrayList<>();
         Consumer<Object> take = taken::add;
         Object[] run = new Object[RUN];
-        int streak = 0;  // events taken since the queue was last found empty
         try {
             while (!shutdown) {
                 ThreadPoolController control = poolControl;
@@ -667,16 +669,8 @@ public final class Stage<E> implements Sink<E> {
                             : "above max threads " + maxThreads);
                     return;
                 }
-                int n = takeAndProcess(taken, take, run);
-                if (n > 0) {
-                    if (streak < BUSY_STREAK && (streak += n) >= BUSY_STREAK && !sampling) {
-                        sampling = true;
-                    }
+                if (takeAndProcess(taken, take, run) > 0) {
                     continue;
-                }
-                streak = 0;
-                if (sampling) {
-                    sampling = false;
                 }
                 // Nothing queued. Waiters' protocol: we took until empty, so we may wait now.
                 ThreadPoolController pc = poolControl;
@@ -686,6 +680,9 @@ public final class Stage<E> implements Sink<E> {
                 }
                 if (Thread.interrupted()) {
                     continue;  // stop() interrupts after setting shutdown; else a handler left it set
+                }
+                if (sampling) {
+                    sampling = false;  // idle for a while: whatever comes next is light traffic
                 }
                 int before = pc != null ? tryRetire(minThreads) : 0;
                 if (before > 0) {
@@ -719,7 +716,9 @@ public final class Stage<E> implements Sink<E> {
             }
             notFull.signal();
             wakeHelper();
-            handleOne(e);
+            if (handleOne(e)) {
+                finish(1, null);
+            }
             return 1;
         }
         // Never waits to fill a batch: as many as are queued, up to the target.
@@ -747,6 +746,7 @@ public final class Stage<E> implements Sink<E> {
     private int claimAndProcess(Object[] run) {
         int n = queue.claim(run, RUN);
         int i = 0;
+        int ok = 0;  // handled: counted once for the run, when it ends
         try {
             while (i < n) {
                 if (shutdown) {
@@ -759,9 +759,14 @@ public final class Stage<E> implements Sink<E> {
                 run[i++] = null;
                 queue.release(1);
                 notFull.signal();
-                handleOne(e);
+                if (handleOne(e)) {
+                    ok++;
+                }
             }
         } finally {
+            if (ok > 0) {
+                finish(ok, null);
+            }
             if (i < n && run[i] != null) {
                 // Only if the bookkeeping around a handler threw: the rest must not hold capacity
                 // or stay pending for ever. They are counted as failed.
@@ -779,14 +784,8 @@ public final class Stage<E> implements Sink<E> {
     private void wakeHelper() {
         SharedPool pool = shared;
         if (pool != null) {
-            int backlog = queue.size();
-            if (backlog > 0) {
+            if (!queue.isEmpty()) {
                 pool.signal();
-            }
-            // Shared workers keep no streak of their own: the backlog left behind stands in for it.
-            boolean busy = backlog >= BUSY_STREAK;
-            if (busy != sampling) {
-                sampling = busy;
             }
         }
     }
@@ -850,16 +849,21 @@ public final class Stage<E> implements Sink<E> {
         return false;
     }
 
+    /**
+     * Runs the handler on one event. A failure is counted here; a success is left to the caller to
+     * count (with {@link #finish}), so that a run of events is counted with one write.
+     *
+     * @return whether the handler ran and succeeded
+     */
     @SuppressWarnings("unchecked")
-    private void handleOne(Object item) {
+    private boolean handleOne(Object item) {
         if (!(item instanceof Envelope)) {
-            handleUntimed((E) item);
-            return;
+            return handleUntimed((E) item);
         }
         Envelope<E> e = (Envelope<E>) item;
         long start = clock.getAsLong();
         if (expired(e, start)) {
-            return;
+            return false;
         }
         queueingDelay.record(start - e.enqueued());
         Throwable failure = null;
@@ -876,20 +880,27 @@ public final class Stage<E> implements Sink<E> {
                 overload.serviceTime(end - start, 1);
                 recordDrafts(overload.record(e.requestClass(), end - e.enqueued(), end));
             }
-        } finally {
-            finish(1, failure);
+        } catch (RuntimeException | Error t) {  // never: but the event must still be counted
+            if (failure == null) {
+                failure = t;
+            }
         }
+        if (failure != null) {
+            onFailure(1, failure);
+            return false;
+        }
+        return true;
     }
 
     /** An event that was not sampled (see {@link #sampling}): handled without reading the clock. */
-    private void handleUntimed(E event) {
-        Throwable failure = null;
+    private boolean handleUntimed(E event) {
         try {
             handler.handle(event);
+            return true;
         } catch (Throwable t) {
-            failure = t;
+            onFailure(1, t);
+            return false;
         }
-        finish(1, failure);
     }
 
     /**
@@ -898,9 +909,22 @@ public final class Stage<E> implements Sink<E> {
      */
     private void finish(int events, Throwable failure) {
         if (failure == null) {
-            handled.add(events);
+            long before = handled.getAndAdd(events);
+            if ((before ^ (before + events)) >= RATE_WINDOW) {  // crossed into a new window
+                measureRate();
+            }
         } else {
             onFailure(events, failure);
+        }
+    }
+
+    /** Turns latency sampling on while the last RATE_WINDOW events took under BUSY_WINDOW_NANOS. */
+    private void measureRate() {
+        long now = clock.getAsLong();
+        boolean busy = now - windowStart < BUSY_WINDOW_NANOS;
+        windowStart = now;
+        if (busy != sampling) {
+            sampling = busy;
         }
     }
 
@@ -1003,8 +1027,10 @@ public final class Stage<E> implements Sink<E> {
     boolean drainAndClose(long deadlineNanos) {
         boolean drained = awaitIdle(deadlineNanos);
         closed = true;
-        // An offer that passed the closed check before we set it may still enqueue: wait for it.
-        drained &= awaitZero(() -> offering.get() == 0, deadlineNanos);
+        // An offer that passed the closed check before we set it may still be on its way in: from
+        // now on the queue refuses it, and whatever it added before is pending, so awaitIdle sees it.
+        queue.close();
+        notFull.signalAll();  // producers blocked on a full queue see it closed
         drained &= awaitIdle(deadlineNanos);
         synchronized (poolLock) {
             shutdown = true;  // under the lock: the control thread cannot add a worker after this
@@ -1035,28 +1061,29 @@ public final class Stage<E> implements Sink<E> {
     /** Admitted events not yet handled: queued plus running. */
     long pendingEvents() {
         long out = left();
-        return entered.get() - out;
+        return queue.added() - out;
     }
 
-    /** Events that entered and are done with: backed out, handled, failed or dropped. */
+    /** Admitted events done with: handled, failed or dropped. */
     private long left() {
-        return backedOut.sum() + handled.get() + failed.sum() + dropped.sum();
+        return handled.get() + failed.sum() + dropped.sum();
     }
 
     /**
-     * Whether no admitted event is queued or running (nor any offer between counting itself as
-     * entered and learning whether the queue took it). Exact although the sums are not atomic: every counter only grows, and an event
-     * leaves after it entered, so reading the leaving side first gives {@code left <= entered},
+     * Whether no admitted event is queued or running. Exact although the sums are not atomic: every
+     * counter only grows, and an event leaves after it was added, so reading the leaving side first
+     * gives {@code left <= added},
      * with equality only if, when the last of them was read, nothing was pending.
      */
     private boolean idle() {
         long out = left();
-        return entered.get() == out;
+        return queue.added() == out;
     }
 
     /** Closes without draining, for a graph that never started. */
     void closeUnstarted() {
         closed = true;
+        queue.close();
         shutdown = true;
     }
 

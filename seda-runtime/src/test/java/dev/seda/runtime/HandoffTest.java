@@ -162,50 +162,51 @@ class HandoffTest {
     }
 
     @Test
-    void latenciesAreSampledUnderBacklogAndInFullOtherwise() throws Exception {
-        CountDownLatch holding = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
+    void latenciesAreSampledOnABusyStageAndInFullOtherwise() throws Exception {
         SedaGraph.Builder b = SedaGraph.builder("sample");
-        Stage<Integer> s = b.stage(StageSettings.of("s").queue(100_000));
-        b.handler(s, e -> {
-            if (e == -1) {
-                holding.countDown();
-                release.await();
-            }
-        });
+        Stage<Integer> s = b.stage(StageSettings.of("s").queue(4096).whenFull(WhenFull.BLOCK, Duration.ofSeconds(10)));
+        b.handler(s, e -> { });
         try (SedaGraph g = b.build()) {
-            // Before the start nothing is backlogged yet: all 200 are timed. The worker then takes
-            // them in a row (sampling on) and stops on -1 with the queue still not empty.
-            for (int i = 0; i < 200; i++) {
-                assertTrue(s.offer(i));
-            }
-            assertTrue(s.offer(-1));
-            assertTrue(s.offer(0));
             g.start();
-            assertTrue(holding.await(5, TimeUnit.SECONDS));
-            for (int i = 0; i < 4000; i++) {  // under backlog: about one in SAMPLE_EVERY is timed
+            // Light traffic, about 500 events/s: every event is timed.
+            for (int i = 0; i < 100; i++) {
+                assertTrue(s.offer(i));
+                Thread.sleep(2);
+            }
+            awaitHandled(s, 100);
+            assertEquals(100, s.timedEvents());
+
+            // As fast as one thread offers: far over 100k events/s once compiled, so after the first
+            // windows of RATE_WINDOW events only about one event in SAMPLE_EVERY is timed.
+            int busy = 300_000;
+            for (int i = 0; i < busy; i++) {
                 assertTrue(s.offer(i));
             }
-            release.countDown();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (s.metrics().handled() < 4202 && System.nanoTime() < deadline) {
-                Thread.sleep(1);
-            }
-            Thread.sleep(10);
-            // The queue was found empty: every event is timed again.
+            awaitHandled(s, 100 + busy);
+            long timedBusy = s.timedEvents() - 100;
+            assertTrue(timedBusy < busy / 2 && timedBusy > busy / Stage.SAMPLE_EVERY / 2,
+                    "timed " + timedBusy + " of " + busy + " events, expected about " + busy / Stage.SAMPLE_EVERY);
+
+            // Idle for longer than a worker's idle wait (1 s): light traffic again, timed in full.
+            Thread.sleep(1500);
             for (int i = 0; i < 5; i++) {
                 assertTrue(s.offer(i));
                 Thread.sleep(2);
             }
+            awaitHandled(s, 105 + busy);
+            assertEquals(timedBusy + 105, s.timedEvents());
             assertTrue(g.stop(Duration.ofSeconds(5)));
             StageMetrics m = s.metrics();
-            assertEquals(4207, m.handled());
-            long timed = m.serviceTime().samples();
-            long expected = 202 + 4000 / Stage.SAMPLE_EVERY + 5;
-            assertTrue(timed > expected / 2 && timed < expected * 2 && timed < Reservoir.CAPACITY,
-                    "timed " + timed + " of 4207 events, expected about " + expected);
-            assertEquals(timed, m.queueingDelay().samples());
-            assertEquals(timed, m.responseTime().samples());
+            assertEquals(m.serviceTime().samples(), m.queueingDelay().samples());
+            assertEquals(m.serviceTime().samples(), m.responseTime().samples());
         }
+    }
+
+    private static void awaitHandled(Stage<?> s, long events) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (s.metrics().handled() < events && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertEquals(events, s.metrics().handled());
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -132,5 +133,48 @@ class LifecycleTest {
         assertTrue(g.stop(Duration.ofSeconds(5)));
         other.join();
         assertEquals(2, s.metrics().handled());
+    }
+
+    /** Producers offering as fast as they can while the graph stops: every offer told yes is handled. */
+    @ParameterizedTest
+    @EnumSource(value = Execution.class, names = {"OWN_THREADS", "SHARED"})
+    void stopRacingProducersHandlesEveryAcceptedEvent(Execution how) throws Exception {
+        for (WhenFull full : new WhenFull[] {WhenFull.REJECT, WhenFull.BLOCK, WhenFull.DROP_OLDEST}) {
+            SedaGraph.Builder b = builder("race", how);
+            Stage<Integer> s = b.stage(StageSettings.of("s").queue(64).whenFull(full, Duration.ofSeconds(5)));
+            AtomicLong handled = new AtomicLong();
+            b.handler(s, e -> handled.incrementAndGet());
+            SedaGraph g = b.build();
+            g.start();
+            AtomicLong yes = new AtomicLong();
+            AtomicLong no = new AtomicLong();
+            AtomicBoolean stopped = new AtomicBoolean();
+            Thread[] producers = new Thread[3];
+            for (int p = 0; p < producers.length; p++) {
+                producers[p] = new Thread(() -> {
+                    while (!stopped.get()) {  // offering all through the stop, and a little after
+                        if (s.offer(1)) {
+                            yes.incrementAndGet();
+                        } else {
+                            no.incrementAndGet();
+                        }
+                    }
+                });
+                producers[p].start();
+            }
+            Thread.sleep(20);
+            assertTrue(g.stop(Duration.ofSeconds(5)), full.toString());
+            Thread.sleep(5);
+            stopped.set(true);
+            for (Thread t : producers) {
+                t.join();
+            }
+            StageMetrics m = s.metrics();
+            assertEquals(yes.get(), m.admitted(), full.toString());
+            assertEquals(m.admitted(), m.handled() + m.dropped(), full + ": every admitted event handled or dropped");
+            assertEquals(handled.get(), m.handled(), full.toString());
+            assertEquals(yes.get() + no.get(), m.arrivals(), full.toString());
+            assertEquals(0, m.queueLength(), full.toString());
+        }
     }
 }

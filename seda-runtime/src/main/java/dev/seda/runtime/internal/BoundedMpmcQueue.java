@@ -129,6 +129,12 @@ abstract class BmqPad4 extends BmqReleasedFields {
 public final class BoundedMpmcQueue<E> extends BmqPad4 {
     /** Largest capacity accepted: the ring must stay an int-indexed power of two. */
     public static final int MAX_CAPACITY = 1 << 30;
+    /**
+     * Set in producerIndex by {@link #close()}. Every offer reads the index before its CAS, so from
+     * then on no offer can claim a position (the index looks past any limit: "full"), and every
+     * offer that claimed one before is in {@link #added()}: closing costs producers nothing.
+     */
+    private static final long CLOSED = 1L << 62;
 
     // Array padding, in elements: 128 bytes on either side keeps other objects off the ring's lines.
     static final int SEQ_PAD = 16;
@@ -167,9 +173,9 @@ public final class BoundedMpmcQueue<E> extends BmqPad4 {
     }
 
     /**
-     * Appends {@code e} unless {@link #capacity()} elements are queued.
+     * Appends {@code e} unless {@link #capacity()} elements are queued or the queue is closed.
      *
-     * @return whether the element was added; {@code false} means the queue was full
+     * @return whether the element was added; {@code false} means the queue was full or closed
      * @throws NullPointerException if {@code e} is null
      */
     public boolean offer(E e) {
@@ -184,7 +190,7 @@ public final class BoundedMpmcQueue<E> extends BmqPad4 {
             if (pIndex >= (long) PRODUCER_LIMIT.getVolatile(this)) {
                 long limit = (long) RELEASED_INDEX.getVolatile(this) + capacity;
                 if (pIndex >= limit) {
-                    return false;  // capacity elements queued: full, whatever the ring's size
+                    return false;  // capacity elements queued (whatever the ring's size), or closed
                 }
                 PRODUCER_LIMIT.setRelease(this, limit);  // a racing producer may store an older one: still safe
             }
@@ -230,7 +236,7 @@ public final class BoundedMpmcQueue<E> extends BmqPad4 {
                     return e;
                 }
             } else if (seq < published) {
-                if (cIndex >= (long) PRODUCER_INDEX.getVolatile(this)) {
+                if (cIndex >= producerIndex()) {
                     return null;  // empty
                 }
                 backOff(spins++);  // claimed by a producer that is still writing it
@@ -363,6 +369,32 @@ public final class BoundedMpmcQueue<E> extends BmqPad4 {
     }
 
     /**
+     * Elements ever added: every successful {@link #offer} counts from the moment it claims its
+     * position, so before any consumer can take the element. Only grows.
+     */
+    public long added() {
+        return producerIndex();
+    }
+
+    /**
+     * Refuses every later offer, for good; elements already added can still be taken. An offer
+     * racing this call either is refused or counts in {@link #added()} by the time it returns: a
+     * consumer that waits until it has taken {@code added()} elements misses none.
+     */
+    public void close() {
+        PRODUCER_INDEX.getAndBitwiseOr(this, CLOSED);
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return ((long) PRODUCER_INDEX.getVolatile(this) & CLOSED) != 0;
+    }
+
+    private long producerIndex() {
+        return (long) PRODUCER_INDEX.getVolatile(this) & ~CLOSED;
+    }
+
+    /**
      * The number of elements queued (with those claimed and not yet released), 0 to
      * {@link #capacity()}. Exact when the queue is quiescent,
      * otherwise a value it had during the call.
@@ -371,7 +403,7 @@ public final class BoundedMpmcQueue<E> extends BmqPad4 {
         long after = (long) RELEASED_INDEX.getVolatile(this);
         while (true) {
             long before = after;
-            long pIndex = (long) PRODUCER_INDEX.getVolatile(this);
+            long pIndex = producerIndex();
             after = (long) RELEASED_INDEX.getVolatile(this);
             if (before == after) {
                 long size = pIndex - after;
@@ -386,12 +418,12 @@ public final class BoundedMpmcQueue<E> extends BmqPad4 {
      * written count as queued).
      */
     public boolean isEmpty() {
-        return (long) CONSUMER_INDEX.getVolatile(this) >= (long) PRODUCER_INDEX.getVolatile(this);
+        return (long) CONSUMER_INDEX.getVolatile(this) >= producerIndex();
     }
 
     /** Whether {@link #capacity()} elements are queued; a volatile read of both indices, like {@link #isEmpty}. */
     public boolean isFull() {
-        return (long) PRODUCER_INDEX.getVolatile(this) - (long) RELEASED_INDEX.getVolatile(this) >= capacity;
+        return producerIndex() - (long) RELEASED_INDEX.getVolatile(this) >= capacity;
     }
 
     @Override

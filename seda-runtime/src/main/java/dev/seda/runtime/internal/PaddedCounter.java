@@ -46,6 +46,11 @@ public final class PaddedCounter extends PcPad2 {
         VALUE.getAndAdd(this, n);
     }
 
+    /** Adds {@code n}; returns the count before. */
+    public long getAndAdd(long n) {
+        return (long) VALUE.getAndAdd(this, n);
+    }
+
     /** The count now; volatile read. */
     public long get() {
         return value;

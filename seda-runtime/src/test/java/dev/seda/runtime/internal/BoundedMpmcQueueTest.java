@@ -99,6 +99,61 @@ class BoundedMpmcQueueTest {
     }
 
     @Test
+    void closeRefusesLaterOffersAndKeepsWhatWasAdded() {
+        BoundedMpmcQueue<Integer> q = new BoundedMpmcQueue<>(4);
+        assertTrue(q.offer(1));
+        assertTrue(q.offer(2));
+        assertFalse(q.isClosed());
+        q.close();
+        assertTrue(q.isClosed());
+        assertFalse(q.offer(3), "closed");
+        assertEquals(2, q.added());
+        assertEquals(2, q.size());
+        assertFalse(q.isFull());
+        assertEquals(1, q.poll());
+        assertEquals(2, q.poll());
+        assertNull(q.poll(), "empty, although the closed index looks past every position");
+        assertTrue(q.isEmpty());
+        assertEquals(0, q.size());
+        q.close();  // idempotent
+        assertFalse(q.offer(4));
+        assertEquals(2, q.added());
+    }
+
+    @Test
+    void closeRacingProducersLosesNothing() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            BoundedMpmcQueue<Integer> q = new BoundedMpmcQueue<>(1 << 16);
+            int producers = 3;
+            AtomicLong accepted = new AtomicLong();
+            CountDownLatch go = new CountDownLatch(1);
+            List<Thread> threads = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                Thread t = new Thread(() -> {
+                    await(go);
+                    for (int i = 0; i < 10_000 && q.offer(i); i++) {
+                        accepted.incrementAndGet();
+                    }
+                });
+                t.start();
+                threads.add(t);
+            }
+            go.countDown();
+            Thread.onSpinWait();
+            q.close();
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertEquals(accepted.get(), q.added(), "every accepted offer counts in added()");
+            int taken = 0;
+            while (q.poll() != null) {
+                taken++;
+            }
+            assertEquals(accepted.get(), taken);
+        }
+    }
+
+    @Test
     void rejectsBadArguments() {
         assertThrows(IllegalArgumentException.class, () -> new BoundedMpmcQueue<>(0));
         assertThrows(IllegalArgumentException.class, () -> new BoundedMpmcQueue<>(-3));
