@@ -26,8 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * batches of 256), {@code seda-stage} (a real {@code Stage} in a {@code SedaGraph}: the same queue and
  * Waiters plus everything a stage does per event, one event per handler call, its own worker),
  * {@code seda-stage-shared} (the same on a shared pool of one worker), {@code abq}
- * (ArrayBlockingQueue, put / take + drainTo), and {@code disruptor} (LMAX Disruptor 4.0.0,
- * multi-producer, YieldingWaitStrategy).
+ * (ArrayBlockingQueue, put / take + drainTo), {@code abq-take} (ArrayBlockingQueue, put / take, one
+ * event per take, as a hand-written stage thread or a ThreadPoolExecutor worker does), and
+ * {@code disruptor} (LMAX Disruptor 4.0.0, multi-producer, YieldingWaitStrategy).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -38,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class HandoffBenchmark {
     private static final Object EVENT = new Object();
 
-    @Param({"seda-queue", "seda-stage", "seda-stage-shared", "abq", "disruptor"})
+    @Param({"seda-queue", "seda-stage", "seda-stage-shared", "abq", "abq-take", "disruptor"})
     public String impl;
 
     private Handoffs.Handoff handoff;

@@ -58,7 +58,9 @@ final class Handoffs {
             case "seda-stage-shared":
                 return new SedaStage(true);
             case "abq":
-                return new Abq();
+                return new Abq(true);
+            case "abq-take":
+                return new Abq(false);
             case "disruptor":
                 return new DisruptorHandoff();
             default:
@@ -119,15 +121,21 @@ final class Handoffs {
         }
     }
 
-    /** ArrayBlockingQueue used the same way: put; the worker takes one, drains up to a batch more. */
+    /**
+     * ArrayBlockingQueue: put; the worker takes one and (batching) drains up to a batch more, or
+     * (not batching) handles each event it takes, the way a hand-written stage thread or a
+     * ThreadPoolExecutor worker does.
+     */
     static final class Abq extends Handoff {
         private final ArrayBlockingQueue<Object> queue = new ArrayBlockingQueue<>(CAPACITY);
+        private final boolean batching;
         private volatile boolean running = true;
         private final Thread consumer;
         private long handled;
 
-        Abq() {
-            consumer = new Thread(this::consume, "abq-consumer");
+        Abq(boolean batching) {
+            this.batching = batching;
+            consumer = new Thread(batching ? this::consume : this::consumeOneByOne, "abq-consumer");
             consumer.setDaemon(true);
             consumer.start();
         }
@@ -146,6 +154,17 @@ final class Handoffs {
                     handled++;
                 }
                 batch.clear();
+            }
+        }
+
+        private void consumeOneByOne() {
+            while (running) {
+                try {
+                    Blackholes.handle(queue.take());
+                    handled++;
+                } catch (InterruptedException e) {
+                    // stopping: running is false now
+                }
             }
         }
 

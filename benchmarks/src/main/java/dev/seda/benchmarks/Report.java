@@ -17,7 +17,7 @@ import java.util.TreeSet;
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.seda.benchmarks.Report results.json</pre>
  */
 public final class Report {
-    private static final String[] HANDOFF_IMPLS = {"seda-queue", "seda-stage", "seda-stage-shared", "abq", "disruptor"};
+    private static final String[] HANDOFF_IMPLS = {"seda-queue", "seda-stage", "seda-stage-shared", "abq", "abq-take", "disruptor"};
 
     /** A score and its 99.9% error half-width (NaN when JMH ran a single iteration). */
     private record Score(double score, double error) {}
@@ -70,8 +70,8 @@ public final class Report {
 
     private static void handoffTables(Map<String, Score> handoff, StringBuilder out) {
         out.append("#### Handoff throughput (million events/s, higher is better)\n\n");
-        out.append("| producers | seda-queue | seda-stage | seda-stage (shared pool) | ArrayBlockingQueue | Disruptor |\n");
-        out.append("|---|---|---|---|---|---|\n");
+        out.append("| producers | seda-queue | seda-stage | seda-stage (shared pool) | ArrayBlockingQueue (drainTo) | ArrayBlockingQueue (take) | Disruptor |\n");
+        out.append("|---|---|---|---|---|---|---|\n");
         String[][] methods = {{"oneProducer", "1"}, {"twoProducers", "2"}};
         for (String[] m : methods) {
             if (!handoff.containsKey(m[0] + " seda-queue") && !handoff.containsKey(m[0] + " seda-stage")) {
@@ -85,10 +85,11 @@ public final class Report {
             out.append(" |\n");
         }
         out.append("\n#### Handoff ratios (targets: >= 3x ArrayBlockingQueue, >= 0.5x Disruptor)\n\n");
-        out.append("| producers | seda | / ABQ | / Disruptor |\n");
-        out.append("|---|---|---|---|\n");
+        out.append("| producers | seda | / ABQ (drainTo) | / ABQ (take) | / Disruptor |\n");
+        out.append("|---|---|---|---|---|\n");
         for (String[] m : methods) {
             Score abq = handoff.get(m[0] + " abq");
+            Score abqTake = handoff.get(m[0] + " abq-take");
             Score disruptor = handoff.get(m[0] + " disruptor");
             for (String impl : new String[] {"seda-queue", "seda-stage", "seda-stage-shared"}) {
                 Score s = handoff.get(m[0] + " " + impl);
@@ -97,6 +98,7 @@ public final class Report {
                 }
                 out.append("| ").append(m[1]).append(" | ").append(impl)
                         .append(" | ").append(ratio(s, abq, 3))
+                        .append(" | ").append(ratio(s, abqTake, 3))
                         .append(" | ").append(ratio(s, disruptor, 0.5)).append(" |\n");
             }
         }

@@ -56,8 +56,8 @@ public final class SedaGraph implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private SedaGraph(String name, List<Stage<?>> stages, List<TcpLayer.Listener> listeners, List<TcpLayer.Udp> udps,
-                      long clogThreshold, int ioThreads, SharedPool shared, boolean jmx, List<TimerSpec> timerSpecs,
-                      AsyncFiles files) {
+                      long clogThreshold, int ioThreads, int ioPriority, SharedPool shared, boolean jmx,
+                      List<TimerSpec> timerSpecs, AsyncFiles files) {
         this.name = name;
         this.timerSpecs = List.copyOf(timerSpecs);
         this.files = files;
@@ -69,7 +69,7 @@ public final class SedaGraph implements AutoCloseable {
             map.put(s.name(), s);
         }
         this.byName = map;
-        this.tcp = new TcpLayer(name, listeners, udps, clogThreshold, ioThreads);
+        this.tcp = new TcpLayer(name, listeners, udps, clogThreshold, ioThreads, ioPriority);
     }
 
     public static Builder builder(String graphName) {
@@ -467,6 +467,7 @@ public final class SedaGraph implements AutoCloseable {
         private long clogThreshold = DEFAULT_CLOG_THRESHOLD;
         private int sharedPoolThreads;  // 0: stages run their own threads unless they ask otherwise
         private int ioThreads = 1;
+        private int ioPriority = Thread.NORM_PRIORITY;
         private boolean jmx = true;
         private boolean built;
         private Config overrides = Config.empty();
@@ -485,7 +486,8 @@ public final class SedaGraph implements AutoCloseable {
          * Applies start-up overrides from the command line to the stages created after this call:
          * {@code --<stage>.threads}, {@code .queue}, {@code .response-target-ms}, {@code .max-rate},
          * {@code .reject-above}, {@code .max-age-ms}, {@code .pool}, {@code --shared-threads} for
-         * the graph's shared pool, and {@code --io-threads} for its selector threads.
+         * the graph's shared pool, and {@code --io-threads} and {@code --io-priority} for its selector
+         * threads.
          *
          * @throws IllegalArgumentException for a malformed value, naming the option
          */
@@ -497,6 +499,9 @@ public final class SedaGraph implements AutoCloseable {
             }
             if (config.get("io-threads").isPresent()) {
                 ioThreads(config.integer("io-threads", 1));
+            }
+            if (config.get("io-priority").isPresent()) {
+                ioPriority(config.integer("io-priority", Thread.NORM_PRIORITY));
             }
             return this;
         }
@@ -659,6 +664,24 @@ public final class SedaGraph implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The Java priority of the selector threads, {@link Thread#MIN_PRIORITY} to
+         * {@link Thread#MAX_PRIORITY}; default {@link Thread#NORM_PRIORITY}. Below normal, a selector
+         * woken by arriving bytes no longer preempts a worker that shares its core, so a saturated
+         * core handles each batch of requests to the end instead of switching threads per packet.
+         * On Linux the JVM applies Java priorities only with {@code -XX:ThreadPriorityPolicy=1}
+         * (lowering needs no privileges): {@code MIN_PRIORITY} is nice 4.
+         */
+        public Builder ioPriority(int priority) {
+            checkNotBuilt();
+            if (priority < Thread.MIN_PRIORITY || priority > Thread.MAX_PRIORITY) {
+                throw new IllegalArgumentException("graph '" + graphName + "': I/O thread priority must be "
+                        + Thread.MIN_PRIORITY + ".." + Thread.MAX_PRIORITY + ", got " + priority);
+            }
+            ioPriority = priority;
+            return this;
+        }
+
         /** Pending write bytes above which a connection is closed as clogged; default 1 MiB. */
         public Builder clogThreshold(long bytes) {
             checkNotBuilt();
@@ -711,7 +734,7 @@ public final class SedaGraph implements AutoCloseable {
                     pool.add(s);
                 }
             }
-            SedaGraph graph = new SedaGraph(graphName, stages, listeners, udps, clogThreshold, ioThreads,
+            SedaGraph graph = new SedaGraph(graphName, stages, listeners, udps, clogThreshold, ioThreads, ioPriority,
                     pool.isEmpty() ? null : pool, jmx, timerSpecs, files);
             connectors.forEach(c -> c.attach(graph));
             return graph;

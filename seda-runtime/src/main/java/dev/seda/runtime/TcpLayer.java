@@ -122,6 +122,7 @@ final class TcpLayer {
     private final Counters outgoing = new Counters();
     private final List<Counters> allCounters = new ArrayList<>();
     private final long clogThreshold;
+    private final int ioPriority;
 
     private final Map<Long, TcpConnection> connections = new ConcurrentHashMap<>();
     private ByteBuffer datagramBuffer;  // main loop only; allocated with the first UDP socket's read
@@ -223,16 +224,21 @@ final class TcpLayer {
     }
 
     TcpLayer(String graphName, List<Listener> listeners, List<Udp> udps, long clogThreshold) {
-        this(graphName, listeners, udps, clogThreshold, 1);
+        this(graphName, listeners, udps, clogThreshold, 1, Thread.NORM_PRIORITY);
     }
 
-    /** @param ioThreads selector threads sharing the accepted connections (outgoing ones and UDP stay on the first) */
-    TcpLayer(String graphName, List<Listener> listeners, List<Udp> udps, long clogThreshold, int ioThreads) {
+    /**
+     * @param ioThreads selector threads sharing the accepted connections (outgoing ones and UDP stay on the first)
+     * @param ioPriority their Java priority
+     */
+    TcpLayer(String graphName, List<Listener> listeners, List<Udp> udps, long clogThreshold, int ioThreads,
+             int ioPriority) {
         if (ioThreads < 1) {
             throw new IllegalArgumentException("graph '" + graphName + "' needs at least 1 I/O thread, got " + ioThreads);
         }
         this.graphName = graphName;
         this.clogThreshold = clogThreshold;
+        this.ioPriority = ioPriority;
         this.loops = new Loop[ioThreads];
         for (int i = 0; i < ioThreads; i++) {
             loops[i] = new Loop(i);
@@ -321,6 +327,7 @@ final class TcpLayer {
         for (Loop loop : loops) {
             if (loop.selector != null) {
                 Thread t = new Thread(loop::run, "seda-" + graphName + "-tcp" + (loop.index == 0 ? "" : "-" + loop.index));
+                t.setPriority(ioPriority);
                 loop.thread = t;
                 t.start();
             }

@@ -317,6 +317,27 @@ class TcpTest {
     }
 
     @Test
+    void selectorThreadsRunAtTheIoPriorityAsked() throws Exception {
+        CompletableFuture<Integer> priority = new CompletableFuture<>();
+        SedaGraph.Builder b = SedaGraph.builder("io-priority").overrides(Config.fromArgs("--io-priority", "2"));
+        Stage<TcpPacket> in = b.stage(StageSettings.of("in"));
+        SedaGraph g = b.handler(in, p -> { }).listen(in, "127.0.0.1", 0).build();
+        cleanup.add(g);
+        g.start();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("seda-io-priority-tcp")) {
+                priority.complete(t.getPriority());
+            }
+        }
+        assertEquals(2, priority.getNow(-1), "the selector thread's priority");
+        assertThrows(IllegalArgumentException.class, () -> SedaGraph.builder("bad").ioPriority(0));
+        assertThrows(IllegalArgumentException.class, () -> SedaGraph.builder("bad").ioPriority(11));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SedaGraph.builder("bad").overrides(Config.fromArgs("--io-priority", "x")));
+        assertTrue(e.getMessage().contains("io-priority"), e.getMessage());
+    }
+
+    @Test
     void closeAfterWritesSendsTheReplyThenCloses() throws Exception {
         SedaGraph g = graph("reply", StageSettings.of("in"), p -> {
             p.connection().write("bye".getBytes(US_ASCII));
