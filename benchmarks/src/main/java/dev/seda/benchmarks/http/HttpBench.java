@@ -25,10 +25,12 @@ import java.util.stream.Stream;
  *   <li>{@code --servers haboob,netty,jdk}: which servers, in this order;
  *   <li>{@code --server-cpu 0}: the CPU list given to {@code taskset -c} for the servers ({@code none}: no pinning);
  *   <li>{@code --haboob-jar examples/haboob/target/haboob.jar};
- *   <li>{@code --server-jvm "-Xms512m -Xmx512m"}: JVM options of every server;
+ *   <li>{@code --server-jvm "-Xms512m -Xmx512m -XX:ThreadPriorityPolicy=1"}: JVM options of every server (the
+ *       last lets the JVM apply Java thread priorities on Linux);
  *   <li>{@code --selector-threads 1}: the load generator's selector threads;
  *   <li>{@code --haboob-args="--report-s 1"}, {@code --netty-args=...}, {@code --jdk-args=...}: more arguments for
- *       that server (with {@code =}, since the value starts with dashes);
+ *       that server (with {@code =}, since the value starts with dashes); haboob's default is
+ *       {@code --io-priority 1}, as its README runs it (its selector thread below its workers);
  *   <li>{@code --poisson}: open-loop clients send with exponential gaps (Poisson arrivals of the same rate)
  *       instead of a constant period;
  *   <li>{@code --verbose}: print each server's log (to stderr) after each measured point;
@@ -38,6 +40,8 @@ import java.util.stream.Stream;
  */
 final class HttpBench implements AutoCloseable {
     static final String SMALL = "/small.html";
+    /** Haboob as its README runs it for throughput: the selector thread below the workers' priority. */
+    static final String HABOOB_ARGS = "--io-priority 1";
     static final String DYNAMIC = DynamicPage.PREFIX + "page";
 
     final Config opts;
@@ -81,7 +85,7 @@ final class HttpBench implements AutoCloseable {
             rounds = Long.parseLong(opts.string("rounds", "5000"));
             pageMillis = Double.NaN;
         }
-        List<String> jvm = new ArrayList<>(Arrays.asList(opts.string("server-jvm", "-Xms512m -Xmx512m").trim()
+        List<String> jvm = new ArrayList<>(Arrays.asList(opts.string("server-jvm", "-Xms512m -Xmx512m -XX:ThreadPriorityPolicy=1").trim()
                 .split("\\s+")));
         jvm.removeIf(String::isEmpty);
         settings = new ServerProcess.Settings(haboobJar, benchmarksJar, opts.string("server-cpu", "0"), jvm, root,
@@ -130,9 +134,14 @@ final class HttpBench implements AutoCloseable {
 
     /** Starts a server, with the extra arguments of {@code --<label>-args "..."} (e.g. {@code --haboob-args}). */
     ServerProcess start(Kind kind) throws IOException, InterruptedException {
-        List<String> extra = new ArrayList<>(Arrays.asList(opts.string(kind.label + "-args", "").trim().split("\\s+")));
+        List<String> extra = new ArrayList<>(Arrays.asList(args(kind).split("\\s+")));
         extra.removeIf(String::isEmpty);
         return ServerProcess.start(kind, settings, extra);
+    }
+
+    /** The extra arguments of a server: {@code --<label>-args}, or haboob's default. */
+    String args(Kind kind) {
+        return opts.string(kind.label + "-args", kind == Kind.HABOOB ? HABOOB_ARGS : "").trim();
     }
 
     double seconds(String key, double defaultValue) {
@@ -167,6 +176,11 @@ final class HttpBench implements AutoCloseable {
                 System.getProperty("java.vm.name")));
         b.append(String.format("- load generator: this JVM, CPUs %s, %d selector thread(s); servers: taskset -c %s, JVM %s%n",
                 selfCpus(), selectorThreads, settings.cpu(), String.join(" ", settings.jvmArgs())));
+        for (Kind k : servers) {
+            if (!args(k).isEmpty()) {
+                b.append(String.format("- %s started with %s%n", k.label, args(k)));
+            }
+        }
         if (!Double.isNaN(pageMillis)) {
             b.append(String.format("- open-loop arrivals per client: %s%n", poisson ? "Poisson (exponential gaps)"
                     : "constant period"));
