@@ -71,10 +71,11 @@ final class SharedPool {
     private void run(int cursor) {
         CURRENT.set(this);
         int n = stages.size();
+        Object[] run = new Object[Stage.RUN];
         while (!shutdown) {
             // Clear an interrupt a handler left behind, or waiting would return at once, and spin.
             Thread.interrupted();
-            if (runOne(cursor++ % n)) {
+            if (runOne(cursor++ % n, run)) {
                 continue;
             }
             // Nothing runnable anywhere: we ran until there was nothing left, so we may wait.
@@ -82,11 +83,14 @@ final class SharedPool {
         }
     }
 
-    /** Round robin from {@code from}: so one busy stage cannot starve the others. */
-    private boolean runOne(int from) {
+    /**
+     * Round robin from {@code from}, so one busy stage cannot starve the others: each turn is at most
+     * one run of {@link Stage#RUN} events.
+     */
+    private boolean runOne(int from, Object[] run) {
         int n = stages.size();
         for (int i = 0; i < n; i++) {
-            if (stages.get((from + i) % n).runShared()) {
+            if (stages.get((from + i) % n).runShared(run)) {
                 return true;
             }
         }

@@ -65,7 +65,7 @@ public final class Stage<E> implements Sink<E> {
     static final int RATE_WINDOW = 1024;
     static final long BUSY_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     static final int SAMPLE_EVERY = 8;
-    // A single-threaded stage's worker (own thread, EventHandler, not DROP_OLDEST) claims up to this
+    // A single-threaded stage's worker (own thread or shared, EventHandler, not DROP_OLDEST) claims up to this
     // many events with one CAS and handles them one by one; each stays counted in the queue's length
     // and against its capacity until its handler call starts, exactly like an event still queued.
     static final int RUN = 32;
@@ -352,7 +352,7 @@ public final class Stage<E> implements Sink<E> {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            if (!runShared()) {
+            if (!runShared(null)) {
                 LockSupport.parkNanos(100_000);  // at its cap: another worker is draining it
             }
         }
@@ -737,8 +737,8 @@ public final class Stage<E> implements Sink<E> {
     }
 
     /**
-     * Claims a run of events and handles them in order. Only for a stage with one worker: with more,
-     * a run held by one would leave the others idle. Not under DROP_OLDEST: a producer evicts only
+     * Claims a run of events and handles them in order. Only for a stage with one worker (its own
+     * thread, or one shared worker at a time): with more, a run held by one would leave the others idle. Not under DROP_OLDEST: a producer evicts only
      * from the queue, so claimed events would make it wait instead of evicting. Each claimed event
      * is released (stops counting as queued, frees its place) just before its handler call, the
      * moment poll() would have taken it.
@@ -809,9 +809,10 @@ public final class Stage<E> implements Sink<E> {
 
     /**
      * Called by a shared-pool worker: runs one event (or batch) of this stage if one is queued and
-     * the stage is below its concurrency cap.
+     * the stage is below its concurrency cap; with {@code run}, the worker's own array, a
+     * single-threaded stage's run of events at once (see {@link #claimAndProcess}).
      */
-    boolean runShared() {
+    boolean runShared(Object[] run) {
         for (;;) {
             int r = running.get();
             if (r >= maxThreads || queue.isEmpty()) {
@@ -823,7 +824,7 @@ public final class Stage<E> implements Sink<E> {
         }
         try {
             if (batchHandler == null) {
-                return takeAndProcess(null, null, null) > 0;
+                return takeAndProcess(null, null, run) > 0;
             }
             List<Object> taken = new ArrayList<>();
             return takeAndProcess(taken, taken::add, null) > 0;

@@ -73,12 +73,19 @@ class StageTest {
         }
     }
 
-    @Test
-    void eventsTheWorkerTookAsARunStillCountAsQueuedUntilTheirTurn() throws Exception {
-        // Queued before start, so the single worker takes all of them in one run, then holds on the
-        // first: the other seven still count against the capacity and in the queue's length.
+    @ParameterizedTest
+    @EnumSource(value = Execution.class, names = {"OWN_THREADS", "SHARED"})
+    void eventsTheWorkerTookAsARunStillCountAsQueuedUntilTheirTurn(Execution how) throws Exception {
+        // Queued before start, so the single worker (its own, or the one shared) takes all of them in
+        // one run, then holds on the first: the other seven still count against the capacity and in
+        // the queue's length.
         Gate gate = new Gate();
-        try (SedaGraph g = single(StageSettings.of("s").queue(8), gate)) {
+        SedaGraph.Builder b = SedaGraph.builder("t");
+        if (how == Execution.SHARED) {
+            b.sharedPool(1);
+        }
+        Stage<Integer> stage = b.stage(StageSettings.of("s").queue(8).execution(how));
+        try (SedaGraph g = b.handler(stage, gate).build()) {
             Stage<Integer> s = only(g);
             for (int i = 1; i <= 8; i++) {
                 assertTrue(s.offer(i));
