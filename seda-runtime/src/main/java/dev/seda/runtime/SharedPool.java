@@ -68,24 +68,30 @@ final class SharedPool {
         return CURRENT.get() == this;
     }
 
-    private void run(int cursor) {
+    private void run(int first) {
         CURRENT.set(this);
         int n = stages.size();
+        int cursor = first % n;
         Object[] run = new Object[Stage.RUN];
         while (!shutdown) {
             // Clear an interrupt a handler left behind, or waiting would return at once, and spin.
             Thread.interrupted();
-            if (runOne(cursor++ % n, run)) {
+            boolean ran = runOne(cursor, run);
+            cursor = cursor + 1 == n ? 0 : cursor + 1;
+            if (ran) {
                 continue;
             }
             // Nothing runnable anywhere: we ran until there was nothing left, so we may wait.
+            for (Stage<?> s : stages) {
+                s.beforeIdle();
+            }
             idle.await(workOrShutdown, Stage.SPINS, Stage.YIELDS, PARK_NANOS);
         }
     }
 
     /**
-     * Round robin from {@code from}, so one busy stage cannot starve the others: each turn is at most
-     * one run of {@link Stage#RUN} events.
+     * Round robin from {@code from}, so one busy stage cannot starve the others: a turn is up to
+     * {@link Stage#RUN} events of an event stage, or one batch of a batch stage.
      */
     private boolean runOne(int from, Object[] run) {
         int n = stages.size();

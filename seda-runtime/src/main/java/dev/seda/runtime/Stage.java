@@ -65,9 +65,9 @@ public final class Stage<E> implements Sink<E> {
     static final int RATE_WINDOW = 1024;
     static final long BUSY_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     static final int SAMPLE_EVERY = 8;
-    // A single-threaded stage's worker (own thread or shared, EventHandler, not DROP_OLDEST) claims up to this
-    // many events with one CAS and handles them one by one; each stays counted in the queue's length
-    // and against its capacity until its handler call starts, exactly like an event still queued.
+    // A single-threaded stage's worker (own thread or shared, EventHandler, not DROP_OLDEST) claims up
+    // to this many events with one CAS and handles them one by one; each stays counted in the queue's
+    // length and against its capacity until its handler call starts, exactly like an event still queued.
     static final int RUN = 32;
 
     private final String graphName;
@@ -146,6 +146,7 @@ public final class Stage<E> implements Sink<E> {
         this.graphName = graphName;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.queue = new BoundedMpmcQueue<>(settings.queueCapacity());
+        this.windowStart = clock.getAsLong();
         this.minThreads = settings.minThreads();
         this.maxThreads = settings.maxThreads();
         for (int i = 0; i < byReason.length; i++) {
@@ -434,7 +435,7 @@ public final class Stage<E> implements Sink<E> {
     /**
      * New thread bounds, effective at once: with its own threads, the stage starts threads up to the
      * new floor (min with the controller on, else max) and workers above the new max end after
-     * their current event. On the shared pool, max caps this stage's concurrent events.
+     * their current run of events (at most {@link #RUN}). On the shared pool, max caps this stage's concurrent events.
      *
      * @throws IllegalArgumentException unless 1 <= min <= max; nothing changes then
      */
@@ -673,6 +674,7 @@ public final class Stage<E> implements Sink<E> {
                     continue;
                 }
                 // Nothing queued. Waiters' protocol: we took until empty, so we may wait now.
+                beforeIdle();
                 ThreadPoolController pc = poolControl;
                 long idleNanos = pc != null ? settings.threadControl().idleTimeout().toNanos() : IDLE_NANOS;
                 if (notEmpty.await(workOrShutdown, SPINS, YIELDS, idleNanos)) {
@@ -680,9 +682,6 @@ public final class Stage<E> implements Sink<E> {
                 }
                 if (Thread.interrupted()) {
                     continue;  // stop() interrupts after setting shutdown; else a handler left it set
-                }
-                if (sampling) {
-                    sampling = false;  // idle for a while: whatever comes next is light traffic
                 }
                 int before = pc != null ? tryRetire(minThreads) : 0;
                 if (before > 0) {
@@ -738,10 +737,11 @@ public final class Stage<E> implements Sink<E> {
 
     /**
      * Claims a run of events and handles them in order. Only for a stage with one worker (its own
-     * thread, or one shared worker at a time): with more, a run held by one would leave the others idle. Not under DROP_OLDEST: a producer evicts only
-     * from the queue, so claimed events would make it wait instead of evicting. Each claimed event
-     * is released (stops counting as queued, frees its place) just before its handler call, the
-     * moment poll() would have taken it.
+     * thread, or one shared worker at a time): with more, a run held by one would leave the others
+     * idle. Not under DROP_OLDEST: a producer evicts only from the queue, so claimed events would
+     * make it wait instead of evicting. Each claimed event is released (stops counting as queued,
+     * frees its place) just before its handler call, the moment poll() would have taken it; the
+     * run's handled events are counted together when it ends.
      */
     private int claimAndProcess(Object[] run) {
         int n = queue.claim(run, RUN);
@@ -749,6 +749,9 @@ public final class Stage<E> implements Sink<E> {
         int ok = 0;  // handled: counted once for the run, when it ends
         try {
             while (i < n) {
+                // A handler may have left the interrupt set; stop interrupts only after setting
+                // shutdown, so clearing it first and checking shutdown next loses none of stop's.
+                Thread.interrupted();
                 if (shutdown) {
                     // Stopped past its deadline: like events still in the queue, the rest stay
                     // unhandled, pending and counted in the queue's length (never released).
@@ -813,6 +816,9 @@ public final class Stage<E> implements Sink<E> {
      * single-threaded stage's run of events at once (see {@link #claimAndProcess}).
      */
     boolean runShared(Object[] run) {
+        if (shutdown) {
+            return false;  // stopped past its deadline: what is left stays queued and pending
+        }
         for (;;) {
             int r = running.get();
             if (r >= maxThreads || queue.isEmpty()) {
@@ -823,13 +829,28 @@ public final class Stage<E> implements Sink<E> {
             }
         }
         try {
-            if (batchHandler == null) {
-                return takeAndProcess(null, null, run) > 0;
+            if (batchHandler != null) {
+                List<Object> taken = new ArrayList<>();
+                return takeAndProcess(taken, taken::add, null) > 0;
             }
-            List<Object> taken = new ArrayList<>();
-            return takeAndProcess(taken, taken::add, null) > 0;
+            // A turn is up to RUN events whichever way they are taken, so that stages of one thread
+            // (a claimed run) and of several (one poll at a time) get the same share of a worker.
+            int n = takeAndProcess(null, null, run);
+            int more = n;
+            while (more > 0 && n < RUN) {
+                Thread.interrupted();  // left set by a handler; stop interrupts only after setting shutdown
+                if (shutdown) {
+                    break;
+                }
+                more = takeAndProcess(null, null, run);
+                n += more;
+            }
+            return n > 0;
         } finally {
             running.decrementAndGet();
+            if (!queue.isEmpty()) {
+                shared.signal();  // a worker turned away at the cap may be idle now
+            }
         }
     }
 
@@ -916,6 +937,16 @@ public final class Stage<E> implements Sink<E> {
             }
         } else {
             onFailure(events, failure);
+        }
+    }
+
+    /**
+     * A worker found nothing to do: a busy window that has already lasted BUSY_WINDOW_NANOS cannot
+     * end busy, so sampling stops now, and light traffic after a burst is measured in full.
+     */
+    void beforeIdle() {
+        if (sampling && clock.getAsLong() - windowStart >= BUSY_WINDOW_NANOS) {
+            sampling = false;
         }
     }
 
@@ -1085,6 +1116,7 @@ public final class Stage<E> implements Sink<E> {
     void closeUnstarted() {
         closed = true;
         queue.close();
+        notFull.signalAll();  // producers blocked on a full queue see it closed
         shutdown = true;
     }
 

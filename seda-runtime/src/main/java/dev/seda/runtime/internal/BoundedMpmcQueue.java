@@ -113,7 +113,7 @@ abstract class BmqPad4 extends BmqReleasedFields {
  *
  * <p><b>Capacity is exact.</b> The queue holds at most {@link #capacity()} elements, exactly the
  * number it was built with, even though the ring underneath is rounded up to a power of two: an offer
- * is refused only when {@code capacity} elements are queued.
+ * is refused only when {@code capacity} elements are queued, or once the queue is {@link #close closed}.
  *
  * <p><b>Blocking is not in here.</b> Every method returns at once (bar a few spins, see below); a
  * thread that wants to wait for an element or for room parks on a {@link Waiters}, and whoever makes
@@ -328,6 +328,7 @@ public final class BoundedMpmcQueue<E> extends BmqPad4 {
         final long[] seqs = sequences;
         final Object[] buf = buffer;
         final long mask = this.mask;
+        int spins = 0;
         while (true) {
             long cIndex = (long) CONSUMER_INDEX.getVolatile(this);
             int run = 0;
@@ -343,7 +344,13 @@ public final class BoundedMpmcQueue<E> extends BmqPad4 {
                 if (seq > cIndex + 1) {
                     continue;  // stale index: another consumer moved on
                 }
-                return 0;  // empty, or the head is still being written
+                if (cIndex >= producerIndex()) {
+                    return 0;  // empty
+                }
+                // Not empty: a producer claimed the head and is still writing it. Wait for it, as
+                // poll does, rather than report empty and have the caller spin without yielding.
+                backOff(spins++);
+                continue;
             }
             if (!CONSUMER_INDEX.compareAndSet(this, cIndex, cIndex + run)) {
                 continue;
