@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
@@ -42,6 +43,11 @@ final class ResponseTimeController {
     private volatile long meanServiceNanos;  // EWMA, 0 until the first event is handled
     private int lastThreads = 1;  // the stage's workers as the last offer saw them; racy, and that is fine
     private volatile double[] waitLimits;    // nanos, per class: see waitLimits()
+    // A class counts as present for ACTIVE_NANOS after a window in which some of its events arrived;
+    // only present classes hold the classes below them to half their own wait limit.
+    static final long ACTIVE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private final long[] lastArrival;        // per class: end of the last window with arrivals
+    private final boolean[] present;
     private boolean everCut;
     private long lastCut;
     private final double[] smoothed;     // nanos; -1 until measured
@@ -55,7 +61,9 @@ final class ResponseTimeController {
         this.clock = clock;
         this.classes = control.classes();
         this.targets = control.targets().stream().mapToLong(Duration::toNanos).toArray();
-        this.waitLimits = waitLimits(targets);
+        this.present = new boolean[classes];  // none yet: each class may wait up to half its own target
+        this.lastArrival = new long[classes];
+        this.waitLimits = waitLimits(targets, present);
         long now = clock.getAsLong();
         this.buckets = new Bucket[classes];
         for (int c = 0; c < classes; c++) {
@@ -180,18 +188,23 @@ final class ResponseTimeController {
         for (int c = 0; c < classes; c++) {
             targets[c] = perClass[c].toNanos();
         }
-        waitLimits = waitLimits(targets);
+        waitLimits = waitLimits(targets, present);
     }
 
     /**
-     * The longest predicted wait each class is admitted with: half the most important class's target;
-     * below it, half its own target and at most half the limit of the class above, so that as a queue
-     * grows the lower classes are refused first.
+     * The longest predicted wait each class is admitted with: half its own target, and at most half
+     * the limit of the nearest more important class that is {@code present}, so that as a queue grows
+     * the lower classes are refused first. A class with no traffic holds no one back: alone, the
+     * least important class may queue up to half its own target, as the most important one may.
      */
-    static double[] waitLimits(long[] targets) {
+    static double[] waitLimits(long[] targets, boolean[] present) {
         double[] limits = new double[targets.length];
+        double above = Double.POSITIVE_INFINITY;  // the limit of the nearest present class above
         for (int c = targets.length - 1; c >= 0; c--) {
-            limits[c] = c == targets.length - 1 ? targets[c] / 2.0 : Math.min(targets[c] / 2.0, limits[c + 1] / 2);
+            limits[c] = Math.min(targets[c] / 2.0, above / 2);
+            if (present[c]) {
+                above = limits[c];
+            }
         }
         return limits;
     }
@@ -341,11 +354,22 @@ final class ResponseTimeController {
             }
         }
         overloaded = anyOver;
+        boolean presenceChanged = false;
         for (int c = 0; c < classes; c++) {
-            double arrivalRate = arrivals[c].sumThenReset() / seconds;
+            long arrived = arrivals[c].sumThenReset();
+            if (arrived > 0) {
+                lastArrival[c] = now;
+            }
+            boolean isPresent = arrived > 0 || (present[c] && now - lastArrival[c] < ACTIVE_NANOS);
+            presenceChanged |= isPresent != present[c];
+            present[c] = isPresent;
+            double arrivalRate = arrived / seconds;
             double rate = buckets[c].rate();
             // Racy reads by tryAdmit are fine: a stale share for a moment, and the bucket still caps.
             admitShare[c] = rate == Double.POSITIVE_INFINITY || arrivalRate <= rate ? 1 : rate / arrivalRate;
+        }
+        if (presenceChanged) {
+            waitLimits = waitLimits(targets, present);
         }
         Arrays.fill(counts, 0);
         Arrays.fill(handled, 0);

@@ -302,11 +302,39 @@ class ControllerLogicTest {
         assertTrue(c.tryAdmit(1, 4, 1, null), "40 ms of queue ahead: under half of 100 ms");
         assertFalse(c.tryAdmit(1, 6, 1, null), "60 ms ahead: over half of 100 ms");
         assertTrue(c.tryAdmit(1, 6, 2, null), "two workers: 30 ms ahead");
+        assertTrue(c.tryAdmit(0, 15, 1, null), "150 ms ahead: class 1 had no window yet, so class 0 may wait up to"
+                + " half its own 400 ms");
+        assertFalse(c.tryAdmit(0, 25, 1, null), "250 ms ahead: over half its target");
+        now += 1000 * MS;
+        c.tick();  // a window in which class 1 arrived: now it holds class 0 back
         assertFalse(c.tryAdmit(0, 4, 1, null), "class 0 is refused first: at most half the wait class 1 may have");
         assertTrue(c.tryAdmit(0, 2, 1, null), "20 ms ahead: under 25 ms");
         assertArrayEquals(new double[] {25 * MS, 50 * MS, 100 * MS},
-                ResponseTimeController.waitLimits(new long[] {800 * MS, 400 * MS, 200 * MS}), 1e-9,
-                "half its target, and at most half the limit of the class above");
+                ResponseTimeController.waitLimits(new long[] {800 * MS, 400 * MS, 200 * MS}, new boolean[] {true, true, true}),
+                1e-9, "half its target, and at most half the limit of the class above");
+        assertArrayEquals(new double[] {100 * MS, 200 * MS, 100 * MS},
+                ResponseTimeController.waitLimits(new long[] {800 * MS, 400 * MS, 200 * MS}, new boolean[] {true, true, false}),
+                1e-9, "a class without traffic holds no one back");
+    }
+
+    @Test
+    void aHigherClassHoldsLowerOnesBackOnlyWhileItHasTraffic() {
+        ResponseTimeController c = new ResponseTimeController(
+                OverloadControl.of(Duration.ofMillis(400), Duration.ofMillis(100)), clock);
+        c.serviceTime(100 * MS, 10); // 10 ms per event
+        assertTrue(c.tryAdmit(0, 15, 1, null), "alone, class 0 may wait up to 200 ms");
+        assertTrue(c.tryAdmit(1, 0, 1, null));
+        now += 1000 * MS;
+        c.tick();
+        assertFalse(c.tryAdmit(0, 15, 1, null), "class 1 is here: class 0 may wait 25 ms");
+        for (int s = 0; s < 4; s++) {  // windows without class 1, under ACTIVE_NANOS
+            now += 1000 * MS;
+            c.tick();
+        }
+        assertFalse(c.tryAdmit(0, 15, 1, null), "class 1 was here 4 s ago: still held back");
+        now += 2000 * MS;
+        c.tick();
+        assertTrue(c.tryAdmit(0, 15, 1, null), "no class 1 for over 5 s: class 0 may wait 200 ms again");
     }
 
     @Test
