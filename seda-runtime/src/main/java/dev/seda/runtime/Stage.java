@@ -771,8 +771,9 @@ public final class Stage<E> implements Sink<E> {
                 finish(ok, null);
             }
             if (i < n && run[i] != null) {
-                // Only if the bookkeeping around a handler threw: the rest must not hold capacity
-                // or stay pending for ever. They are counted as failed.
+                // Only if something around the handler calls threw (handleOne counts its own
+                // failures): the rest must not hold capacity or stay pending for ever. They are
+                // counted as failed.
                 int rest = n - i;
                 Arrays.fill(run, i, n, null);
                 queue.release(rest);
@@ -884,7 +885,12 @@ public final class Stage<E> implements Sink<E> {
         }
         Envelope<E> e = (Envelope<E>) item;
         long start = clock.getAsLong();
-        if (expired(e, start)) {
+        try {
+            if (expired(e, start)) {
+                return false;
+            }
+        } catch (RuntimeException | Error t) {  // never: but the event must still be counted
+            onFailure(1, t);
             return false;
         }
         queueingDelay.record(start - e.enqueued());
