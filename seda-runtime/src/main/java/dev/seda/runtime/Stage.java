@@ -749,10 +749,7 @@ public final class Stage<E> implements Sink<E> {
         int ok = 0;  // handled: counted once for the run, when it ends
         try {
             while (i < n) {
-                // A handler may have left the interrupt set; stop interrupts only after setting
-                // shutdown, so clearing it first and checking shutdown next loses none of stop's.
-                Thread.interrupted();
-                if (shutdown) {
+                if (stopping()) {
                     // Stopped past its deadline: like events still in the queue, the rest stay
                     // unhandled, pending and counted in the queue's length (never released).
                     Arrays.fill(run, i, n, null);
@@ -787,10 +784,8 @@ public final class Stage<E> implements Sink<E> {
     /** On the shared pool: more work here, so let an idle worker take it in parallel. */
     private void wakeHelper() {
         SharedPool pool = shared;
-        if (pool != null) {
-            if (!queue.isEmpty()) {
-                pool.signal();
-            }
+        if (pool != null && !queue.isEmpty()) {
+            pool.signal();
         }
     }
 
@@ -839,8 +834,7 @@ public final class Stage<E> implements Sink<E> {
             int n = takeAndProcess(null, null, run);
             int more = n;
             while (more > 0 && n < RUN) {
-                Thread.interrupted();  // left set by a handler; stop interrupts only after setting shutdown
-                if (shutdown) {
+                if (stopping()) {
                     break;
                 }
                 more = takeAndProcess(null, null, run);
@@ -849,10 +843,18 @@ public final class Stage<E> implements Sink<E> {
             return n > 0;
         } finally {
             running.decrementAndGet();
-            if (!queue.isEmpty()) {
-                shared.signal();  // a worker turned away at the cap may be idle now
-            }
+            wakeHelper();  // a worker turned away at the cap may be idle now
         }
+    }
+
+    /**
+     * Between two events of one turn: clears an interrupt a handler left set, then says whether the
+     * stage stopped past its deadline. Stop interrupts only after setting shutdown, so clearing
+     * first and checking next loses none of stop's interrupts.
+     */
+    private boolean stopping() {
+        Thread.interrupted();
+        return shutdown;
     }
 
     /** Whether a shared-pool worker could run something of this stage now. */

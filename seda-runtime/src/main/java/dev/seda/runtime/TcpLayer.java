@@ -223,10 +223,6 @@ final class TcpLayer {
         }
     }
 
-    TcpLayer(String graphName, List<Listener> listeners, List<Udp> udps, long clogThreshold) {
-        this(graphName, listeners, udps, clogThreshold, 1, Thread.NORM_PRIORITY);
-    }
-
     /**
      * @param ioThreads selector threads sharing the accepted connections (outgoing ones and UDP stay on the first)
      * @param ioPriority their Java priority

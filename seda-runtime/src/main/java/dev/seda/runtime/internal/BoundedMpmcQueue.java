@@ -315,7 +315,8 @@ public final class BoundedMpmcQueue<E> extends BmqPad4 {
 
     /**
      * Removes up to {@code limit} elements, oldest first, into {@code into[0..n)}, like {@link #drain}
-     * (one CAS for a run, stops early at an element still being written), but keeps them counted
+     * (one CAS for a run, stops early at an element still being written; but at the head it waits
+     * for the writer, as {@link #poll} does), and keeps them counted
      * against the capacity, in {@link #size()} and in {@link #isFull()} until the caller passes them
      * to {@link #release}: a consumer can take a run at once and still let the queue refuse offers
      * at exactly {@code capacity} elements taken-but-not-released plus queued. {@link #isEmpty()}

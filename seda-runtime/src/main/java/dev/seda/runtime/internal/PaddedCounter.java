@@ -22,7 +22,7 @@ abstract class PcPad2 extends PcValue {
 
 /**
  * A counter on a cache line of its own, for a stage's hot path: one side (producers, or workers)
- * writes it for every event, so it must not share a line with anything the other side touches.
+ * writes it for every event or run of events, so it must not share a line with anything the other side touches.
  * {@link java.util.concurrent.atomic.LongAdder}'s base field is not padded, and adders allocated
  * together (as a class's counters are) end up on one line: producers' and workers' counts then
  * bounce that line between cores on every event, which cost more than the queue handoff itself.
@@ -36,14 +36,6 @@ public final class PaddedCounter extends PcPad2 {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
-    }
-
-    public void increment() {
-        VALUE.getAndAdd(this, 1L);
-    }
-
-    public void add(long n) {
-        VALUE.getAndAdd(this, n);
     }
 
     /** Adds {@code n}; returns the count before. */
