@@ -13,7 +13,7 @@ import java.util.function.BooleanSupplier;
  * that run whichever of their stages has work, in turn, so that many stages need not each keep
  * threads of their own waiting. Each stage still caps its own concurrency at its max threads.
  *
- * <p>An idle worker waits on a {@link Waiters} (spins briefly, yields once, then parks); an offer to
+ * <p>An idle worker waits on a {@link Waiters} (spins briefly, yields a while, then parks); an offer to
  * one of the pool's stages signals it, which costs one volatile read while every worker is busy.
  * A worker registers before its last check for work, so no wake-up is lost.
  */
@@ -76,36 +76,35 @@ final class SharedPool {
         while (!shutdown) {
             // Clear an interrupt a handler left behind, or waiting would return at once, and spin.
             Thread.interrupted();
-            boolean ran = runOne(cursor, run);
+            // Round robin, so one busy stage cannot starve the others.
+            Stage<?> ran = null;
+            int took = 0;
+            for (int i = 0; i < n && took == 0; i++) {
+                ran = stages.get((cursor + i) % n);
+                took = ran.runShared(run);
+            }
             cursor = cursor + 1 == n ? 0 : cursor + 1;
-            if (ran) {
+            if (took > 0) {
+                if (ran.caughtUp(took) && ran.hasRunnableWork() && !hasWorkBesides(ran)) {
+                    Stage.slip();  // the only work is the stage we just caught up with: see Stage.slip
+                }
                 continue;
             }
             // Nothing runnable anywhere: we ran until there was nothing left, so we may wait.
             for (Stage<?> s : stages) {
                 s.beforeIdle();
             }
-            idle.await(workOrShutdown, Stage.SPINS, Stage.YIELDS, PARK_NANOS);
+            idle.await(workOrShutdown, Waiters.SPINS, Waiters.IDLE_YIELDS, PARK_NANOS);
         }
-    }
-
-    /**
-     * Round robin from {@code from}, so one busy stage cannot starve the others: a turn is up to
-     * {@link Stage#RUN} events of an event stage, or one batch of a batch stage.
-     */
-    private boolean runOne(int from, Object[] run) {
-        int n = stages.size();
-        for (int i = 0; i < n; i++) {
-            if (stages.get((from + i) % n).runShared(run)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private boolean hasWork() {
+        return hasWorkBesides(null);
+    }
+
+    private boolean hasWorkBesides(Stage<?> stage) {
         for (Stage<?> s : stages) {
-            if (s.hasRunnableWork()) {
+            if (s != stage && s.hasRunnableWork()) {
                 return true;
             }
         }

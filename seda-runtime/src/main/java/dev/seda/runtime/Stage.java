@@ -40,10 +40,14 @@ import java.util.function.LongSupplier;
  * (expired, or evicted by {@link WhenFull#DROP_OLDEST}).
  *
  * <p>Latencies (queueing delay, service and response time) are measured for every event, except
- * while the stage is busy (its last {@value #RATE_WINDOW} events were handled in under 10 ms, over
- * about 100k events/s): then for one event in {@value #SAMPLE_EVERY}, chosen at random, because
- * reading the clock costs as much as the handoff itself. Stages with a queue-age deadline, a token bucket or
- * the overload controller time every event.
+ * while the stage is busy (its last {@value #RATE_WINDOW} events were handled in under 100 ms, over
+ * about 10k events/s): then for one event in 8 at that rate, and one in twice as many each time the
+ * rate doubles (up to one in {@value #MAX_SAMPLE_STRIDE}), chosen at random. So 1.3k to 2.6k events
+ * a second are timed from 10k up to 1.3M events/s, and the reservoirs' last 1024 samples span about
+ * half a second, instead of a fraction of a millisecond on a fast stage. Reading the clock costs as
+ * much as the handoff itself: timing every event of a hundred stages at 80k events/s each took half
+ * of a 2-core machine (BENCHMARKS.md, run 7). Stages with a queue-age deadline, a token bucket or the
+ * overload controller time every event.
  */
 public final class Stage<E> implements Sink<E> {
     private static final Logger LOG = System.getLogger(Stage.class.getName());
@@ -51,20 +55,23 @@ public final class Stage<E> implements Sink<E> {
     private static final long RECENT_REJECTION_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int DECISIONS_KEPT = 32;
     private static final RejectReason[] REASONS = RejectReason.values();
-    // Waiting for an event (workers) or for room (BLOCK producers): check this often with
-    // Thread.onSpinWait, yield once, then park. Short, because on a machine with few cores a spinning
-    // thread holds the core that the thread it waits for needs (see BENCHMARKS.md).
-    static final int SPINS = 16;
-    static final int YIELDS = 1;
     // An idle worker without a thread-pool controller wakes this often; shutdown signals it anyway.
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
     // Latency sampling on a busy stage: every RATE_WINDOW events handled, a worker reads the clock
-    // once; if the window took less than BUSY_WINDOW_NANOS (over about 100k events/s) sampling is on
-    // for the next window, else off. While it is on, one event in SAMPLE_EVERY (at random) is timed;
-    // the others carry no timestamp and no wrapper.
+    // once; if the window took less than BUSY_WINDOW_NANOS (over about 10k events/s) sampling is on
+    // for the next window, else off. While it is on, one event in sampleStride(window) (at random) is
+    // timed; the others carry no timestamp and no wrapper.
     static final int RATE_WINDOW = 1024;
-    static final long BUSY_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    static final int SAMPLE_EVERY = 8;
+    static final long BUSY_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    static final int MIN_SAMPLE_STRIDE = 8;
+    static final int MAX_SAMPLE_STRIDE = RATE_WINDOW;  // at least one timed event per window
+    // A worker that caught up with its producers (its last take got fewer events than it asked
+    // for) while they are still at work (more arrived meanwhile) yields this often before it looks
+    // again. Taking each event the moment it is published makes the two threads trade the slot's
+    // cache lines for every event, and the handoff runs at half its speed or less; after a slip the
+    // worker takes the next events a run at a time. Yield rather than spin, so that a producer
+    // sharing the core runs meanwhile. About 0.6 us on an idle core (BENCHMARKS.md, run 7).
+    static final int SLIP_YIELDS = 2;
     // A single-threaded stage's worker (own thread or shared, EventHandler, not DROP_OLDEST) claims up
     // to this many events with one CAS and handles them one by one; each stays counted in the queue's
     // length and against its capacity until its handler call starts, exactly like an event still queued.
@@ -133,8 +140,9 @@ public final class Stage<E> implements Sink<E> {
     // Whether every event must carry its enqueue time: a queue-age deadline, the overload
     // controller and token buckets need it for each event, not a sample.
     private final boolean timeEvery;
-    // Set while the stage is busy (see RATE_WINDOW); written only when it changes.
-    private volatile boolean sampling;
+    // One less than the sampling stride while the stage is busy (see RATE_WINDOW), 0 while every
+    // event is timed; written only when it changes.
+    private volatile int sampleMask;
     private volatile long windowStart;  // when the current RATE_WINDOW of handled events began
 
     /** One compiled admission check: null to admit, else the reason. */
@@ -239,7 +247,8 @@ public final class Stage<E> implements Sink<E> {
         }
         // nanoTime costs 30-45 ns here, as much as the whole handoff: on a busy stage only a sample
         // of events is timed (every event otherwise, so light traffic is measured in full).
-        boolean timed = timeEvery || !sampling || ThreadLocalRandom.current().nextInt(SAMPLE_EVERY) == 0;
+        int mask = sampleMask;
+        boolean timed = timeEvery || mask == 0 || (ThreadLocalRandom.current().nextInt() & mask) == 0;
         long now = timed ? clock.getAsLong() : 0;  // gates use it only for token buckets: timeEvery
         for (Gate g : gates) {
             RejectReason no = g.check(event, now);
@@ -328,7 +337,7 @@ public final class Stage<E> implements Sink<E> {
             if (left <= 0) {
                 return false;
             }
-            notFull.await(hasRoom, SPINS, YIELDS, left);
+            notFull.await(hasRoom, Waiters.SPINS, Waiters.BLOCK_YIELDS, left);
             // Another producer may have taken the room we were woken for: then wait again.
             if (queue.offer(envelope)) {
                 return true;
@@ -353,7 +362,7 @@ public final class Stage<E> implements Sink<E> {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            if (!runShared(null)) {
+            if (runShared(null) == 0) {
                 LockSupport.parkNanos(100_000);  // at its cap: another worker is draining it
             }
         }
@@ -365,7 +374,7 @@ public final class Stage<E> implements Sink<E> {
         dropped.increment();  // counted last: this is when the event stops being pending
     }
 
-    /** Events timed so far (see {@link #SAMPLE_EVERY}): for tests. */
+    /** Events timed so far (see {@link #sampleStride}): for tests. */
     long timedEvents() {
         return serviceTime.recorded();
     }
@@ -670,14 +679,18 @@ public final class Stage<E> implements Sink<E> {
                             : "above max threads " + maxThreads);
                     return;
                 }
-                if (takeAndProcess(taken, take, run) > 0) {
+                int n = takeAndProcess(taken, take, run);
+                if (n > 0) {
+                    if (caughtUp(n) && !queue.isEmpty()) {
+                        slip();  // a producer is at work right now: let it get a run ahead
+                    }
                     continue;
                 }
                 // Nothing queued. Waiters' protocol: we took until empty, so we may wait now.
                 beforeIdle();
                 ThreadPoolController pc = poolControl;
                 long idleNanos = pc != null ? settings.threadControl().idleTimeout().toNanos() : IDLE_NANOS;
-                if (notEmpty.await(workOrShutdown, SPINS, YIELDS, idleNanos)) {
+                if (notEmpty.await(workOrShutdown, Waiters.SPINS, Waiters.IDLE_YIELDS, idleNanos)) {
                     continue;
                 }
                 if (Thread.interrupted()) {
@@ -706,7 +719,7 @@ public final class Stage<E> implements Sink<E> {
      */
     private int takeAndProcess(List<Object> taken, Consumer<Object> take, Object[] run) {
         if (batchHandler == null) {
-            if (run != null && maxThreads == 1 && settings.whenFull() != WhenFull.DROP_OLDEST) {
+            if (run != null && claimsRuns()) {
                 return claimAndProcess(run);
             }
             Object e = queue.poll();
@@ -781,6 +794,26 @@ public final class Stage<E> implements Sink<E> {
         return n;
     }
 
+    /** Whether this stage's worker takes a run of events at once: see {@link #claimAndProcess}. */
+    private boolean claimsRuns() {
+        return maxThreads == 1 && settings.whenFull() != WhenFull.DROP_OLDEST;
+    }
+
+    /**
+     * Whether a take of {@code n} events got fewer than it asked for, so the worker caught up with
+     * its producers. A worker polling one event at a time (several workers) never knows it.
+     */
+    boolean caughtUp(int n) {
+        return batchHandler != null ? n < batchTarget() : claimsRuns() && n < RUN;
+    }
+
+    /** Lets producers get a run ahead of a worker that caught up with them (see {@link #SLIP_YIELDS}). */
+    static void slip() {
+        for (int i = 0; i < SLIP_YIELDS; i++) {
+            Thread.yield();
+        }
+    }
+
     /** On the shared pool: more work here, so let an idle worker take it in parallel. */
     private void wakeHelper() {
         SharedPool pool = shared;
@@ -807,18 +840,21 @@ public final class Stage<E> implements Sink<E> {
     }
 
     /**
-     * Called by a shared-pool worker: runs one event (or batch) of this stage if one is queued and
-     * the stage is below its concurrency cap; with {@code run}, the worker's own array, a
-     * single-threaded stage's run of events at once (see {@link #claimAndProcess}).
+     * Called by a shared-pool worker: runs a turn of this stage if an event is queued and the stage
+     * is below its concurrency cap: one batch of a batch stage, else up to {@link #RUN} events (with
+     * {@code run}, the worker's own array, a single-threaded stage's events a run at a time, see
+     * {@link #claimAndProcess}).
+     *
+     * @return how many events the turn took, 0 if none
      */
-    boolean runShared(Object[] run) {
+    int runShared(Object[] run) {
         if (shutdown) {
-            return false;  // stopped past its deadline: what is left stays queued and pending
+            return 0;  // stopped past its deadline: what is left stays queued and pending
         }
         for (;;) {
             int r = running.get();
             if (r >= maxThreads || queue.isEmpty()) {
-                return false;
+                return 0;
             }
             if (running.compareAndSet(r, r + 1)) {
                 break;
@@ -827,20 +863,21 @@ public final class Stage<E> implements Sink<E> {
         try {
             if (batchHandler != null) {
                 List<Object> taken = new ArrayList<>();
-                return takeAndProcess(taken, taken::add, null) > 0;
+                return takeAndProcess(taken, taken::add, null);
             }
             // A turn is up to RUN events whichever way they are taken, so that stages of one thread
-            // (a claimed run) and of several (one poll at a time) get the same share of a worker.
+            // (a claimed run) and of several (one poll at a time) get the same share of a worker. It
+            // ends early once a take caught up: the pool decides whether to slip or run another stage.
             int n = takeAndProcess(null, null, run);
             int more = n;
-            while (more > 0 && n < RUN) {
+            while (more > 0 && n < RUN && !caughtUp(more)) {
                 if (stopping()) {
                     break;
                 }
                 more = takeAndProcess(null, null, run);
                 n += more;
             }
-            return n > 0;
+            return n;
         } finally {
             running.decrementAndGet();
             wakeHelper();  // a worker turned away at the cap may be idle now
@@ -922,7 +959,7 @@ public final class Stage<E> implements Sink<E> {
         return true;
     }
 
-    /** An event that was not sampled (see {@link #sampling}): handled without reading the clock. */
+    /** An event that was not sampled (see {@link #sampleMask}): handled without reading the clock. */
     private boolean handleUntimed(E event) {
         try {
             handler.handle(event);
@@ -953,19 +990,32 @@ public final class Stage<E> implements Sink<E> {
      * end busy, so sampling stops now, and light traffic after a burst is measured in full.
      */
     void beforeIdle() {
-        if (sampling && clock.getAsLong() - windowStart >= BUSY_WINDOW_NANOS) {
-            sampling = false;
+        if (sampleMask != 0 && clock.getAsLong() - windowStart >= BUSY_WINDOW_NANOS) {
+            sampleMask = 0;
         }
     }
 
-    /** Turns latency sampling on while the last RATE_WINDOW events took under BUSY_WINDOW_NANOS. */
+    /** Sets the sampling stride for the next window from how long the last RATE_WINDOW events took. */
     private void measureRate() {
         long now = clock.getAsLong();
-        boolean busy = now - windowStart < BUSY_WINDOW_NANOS;
+        int mask = sampleStride(now - windowStart) - 1;
         windowStart = now;
-        if (busy != sampling) {
-            sampling = busy;
+        if (mask != sampleMask) {
+            sampleMask = mask;
         }
+    }
+
+    /**
+     * One event in how many to time, after a window of RATE_WINDOW events took {@code windowNanos}:
+     * 1 (all) from BUSY_WINDOW_NANOS on, else MIN_SAMPLE_STRIDE, doubled each time the rate doubles
+     * (a power of two), at most MAX_SAMPLE_STRIDE.
+     */
+    static int sampleStride(long windowNanos) {
+        if (windowNanos >= BUSY_WINDOW_NANOS) {
+            return 1;
+        }
+        long speedUp = Long.highestOneBit(BUSY_WINDOW_NANOS / Math.max(1, windowNanos));
+        return (int) Math.min(MAX_SAMPLE_STRIDE, MIN_SAMPLE_STRIDE * speedUp);
     }
 
     @SuppressWarnings("unchecked")

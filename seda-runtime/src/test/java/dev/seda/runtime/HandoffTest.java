@@ -181,20 +181,23 @@ class HandoffTest {
             awaitHandled(s, 100);
             assertEquals(100, s.timedEvents());
 
-            // As fast as one thread offers: far over 100k events/s once compiled, so after the first
-            // windows of RATE_WINDOW events only about one event in SAMPLE_EVERY is timed.
+            // As fast as one thread offers: far over 10k events/s once compiled, so after the first
+            // windows of RATE_WINDOW events one event in MIN_SAMPLE_STRIDE or fewer is timed, but
+            // never fewer than one per window.
             int busy = 300_000;
             for (int i = 0; i < busy; i++) {
                 assertTrue(s.offer(i));
             }
             awaitHandled(s, 100 + busy);
             long timedBusy = s.timedEvents() - 100;
-            assertTrue(timedBusy < busy / 2 && timedBusy > busy / Stage.SAMPLE_EVERY / 2,
-                    "timed " + timedBusy + " of " + busy + " events, expected about " + busy / Stage.SAMPLE_EVERY);
+            assertTrue(timedBusy < busy / 2 && timedBusy > busy / Stage.MAX_SAMPLE_STRIDE / 2,
+                    "timed " + timedBusy + " of " + busy + " events, expected " + busy / Stage.MAX_SAMPLE_STRIDE
+                            + " to " + busy / Stage.MIN_SAMPLE_STRIDE);
 
             // Light traffic again: the first event after the burst may still be sampled (the worker
-            // went idle with the burst's last window young), the ones after it are timed in full.
-            Thread.sleep(50);
+            // went idle with the burst's last window young), the ones after it are timed in full,
+            // since by then that window is older than BUSY_WINDOW_NANOS.
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(Stage.BUSY_WINDOW_NANOS) + 50);
             assertTrue(s.offer(0));
             awaitHandled(s, 101 + busy);
             long timedBefore = s.timedEvents();
@@ -209,6 +212,19 @@ class HandoffTest {
             assertEquals(m.serviceTime().samples(), m.queueingDelay().samples());
             assertEquals(m.serviceTime().samples(), m.responseTime().samples());
         }
+    }
+
+    @Test
+    void theSamplingStrideGrowsWithTheRateAndStaysAPowerOfTwo() {
+        long busy = Stage.BUSY_WINDOW_NANOS;  // RATE_WINDOW events in this long: about 10k events/s
+        assertEquals(1, Stage.sampleStride(busy));
+        assertEquals(1, Stage.sampleStride(10 * busy));
+        assertEquals(Stage.MIN_SAMPLE_STRIDE, Stage.sampleStride(busy - 1));
+        assertEquals(Stage.MIN_SAMPLE_STRIDE, Stage.sampleStride(busy * 2 / 3));
+        assertEquals(2 * Stage.MIN_SAMPLE_STRIDE, Stage.sampleStride(busy / 2));
+        assertEquals(8 * Stage.MIN_SAMPLE_STRIDE, Stage.sampleStride(busy / 10));  // 100k events/s: one in 64
+        assertEquals(Stage.MAX_SAMPLE_STRIDE, Stage.sampleStride(busy / 1000));
+        assertEquals(Stage.MAX_SAMPLE_STRIDE, Stage.sampleStride(0));
     }
 
     private static void awaitHandled(Stage<?> s, long events) throws InterruptedException {

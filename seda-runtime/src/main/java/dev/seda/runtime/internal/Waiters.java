@@ -13,8 +13,8 @@ import java.util.function.BooleanSupplier;
  * {@code notFull} for producers under {@code WhenFull.BLOCK}.
  *
  * <p>Signalling is cheap when nobody waits, the common case under load: {@link #signal()} is one
- * volatile read. Waiters spin a little first ({@code spins}), then park, so an idle stage burns no
- * core.
+ * volatile read. Waiters spin a little first ({@code spins}), then yield a while ({@code yields}),
+ * then park, so an idle stage burns no core.
  *
  * <p><b>The pairing that loses no wake-up.</b> The changer makes the change with a volatile write
  * (the queue's index CAS does: {@code offer}, {@code poll}, {@code drain}) and then calls
@@ -43,6 +43,22 @@ import java.util.function.BooleanSupplier;
  * a surplus worker keeps sleeping, so an idle-timeout reveals it to a thread-pool controller.
  */
 public final class Waiters {
+    /**
+     * The runtime's waiting policy: check {@code SPINS} times with {@link Thread#onSpinWait()}, then
+     * between yields ({@code IDLE_YIELDS} for a worker waiting for events, {@code BLOCK_YIELDS} for a
+     * producer waiting for room under {@code WhenFull.BLOCK}), then park. Spinning is short: on a
+     * machine with few cores a spinning thread holds the core that the thread it waits for needs.
+     * A yield keeps the core only while no other thread wants it. Parking costs the waker an unpark
+     * and, on a VM, the parked thread 25-35 us to wake, so a waiter yields about that long first (a
+     * yield takes about 0.3 us on an idle core). A blocked producer yields longer: a busy worker makes
+     * room within microseconds. See BENCHMARKS.md.
+     */
+    public static final int SPINS = 16;
+    /** See {@link #SPINS}: about 20 us of yielding on an idle core. */
+    public static final int IDLE_YIELDS = 64;
+    /** See {@link #SPINS}: about 80 us of yielding on an idle core. */
+    public static final int BLOCK_YIELDS = 256;
+
     private static final VarHandle COUNT;
 
     static {
