@@ -25,16 +25,22 @@ import java.util.function.Consumer;
  * One stage-to-stage handoff each: producers call {@link Handoff#send}, which waits while the queue
  * is full (backpressure, never a rejection); one consumer thread takes events in batches and runs a
  * no-op handler on each. Only the queue and its waiting differ between the implementations.
+ *
+ * <p>Consumers write no field per event: a count kept next to the fields producers read (the queue,
+ * the stage) put a cache line between the two threads on every event, and that, not the queue, was
+ * what the figures before run 7 measured for every implementation but the Disruptor.
  */
 final class Handoffs {
     /** The stage default queue capacity; the Disruptor's ring has the same size. */
     static final int CAPACITY = 1024;
     /** Most events a consumer takes at once. */
     static final int BATCH = 256;
-    /** Spins before parking, for every seda waiter in these benchmarks. */
-    static final int SPINS = Integer.getInteger("seda.bench.spins", 16);
-    /** Yields after spinning, before parking (see Waiters#await). */
-    static final int YIELDS = Integer.getInteger("seda.bench.yields", 1);
+    /** Spins before yielding, for every seda waiter in these benchmarks: the runtime's by default. */
+    static final int SPINS = Integer.getInteger("seda.bench.spins", Waiters.SPINS);
+    /** Yields after spinning, before parking (see Waiters#await), of a consumer waiting for events. */
+    static final int YIELDS = Integer.getInteger("seda.bench.yields", Waiters.IDLE_YIELDS);
+    /** The same for a producer waiting for room. */
+    static final int BLOCK_YIELDS = Integer.getInteger("seda.bench.block-yields", Waiters.BLOCK_YIELDS);
     /** How long an idle seda waiter parks before it re-checks whether it should stop. */
     static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -45,8 +51,8 @@ final class Handoffs {
         /** Hands one event to the consumer, waiting while the queue is full. */
         abstract void send(Object event) throws InterruptedException;
 
-        /** Stops the consumer; returns how many events it handled. */
-        abstract long close() throws InterruptedException;
+        /** Stops the consumer. */
+        abstract void close() throws InterruptedException;
     }
 
     static Handoff create(String impl) {
@@ -78,7 +84,6 @@ final class Handoffs {
         private final Waiters notFull = new Waiters();
         private volatile boolean running = true;
         private final Thread consumer;
-        private long handled;
 
         SedaQueue() {
             consumer = new Thread(this::consume, "seda-queue-consumer");
@@ -98,7 +103,6 @@ final class Handoffs {
                 notFull.signal(n);
                 for (int i = 0; i < n; i++) {
                     Blackholes.handle(batch.get(i));
-                    handled++;
                 }
                 batch.clear();
             }
@@ -107,17 +111,16 @@ final class Handoffs {
         @Override
         void send(Object event) {
             while (!queue.offer(event)) {
-                notFull.await(() -> !queue.isFull(), SPINS, YIELDS, IDLE_NANOS);
+                notFull.await(() -> !queue.isFull(), SPINS, BLOCK_YIELDS, IDLE_NANOS);
             }
             notEmpty.signal();
         }
 
         @Override
-        long close() throws InterruptedException {
+        void close() throws InterruptedException {
             running = false;
             notEmpty.signalAll();
             consumer.join();
-            return handled;
         }
     }
 
@@ -131,7 +134,6 @@ final class Handoffs {
         private final boolean batching;
         private volatile boolean running = true;
         private final Thread consumer;
-        private long handled;
 
         Abq(boolean batching) {
             this.batching = batching;
@@ -151,7 +153,6 @@ final class Handoffs {
                 queue.drainTo(batch, BATCH - 1);
                 for (int i = 0, n = batch.size(); i < n; i++) {
                     Blackholes.handle(batch.get(i));
-                    handled++;
                 }
                 batch.clear();
             }
@@ -161,7 +162,6 @@ final class Handoffs {
             while (running) {
                 try {
                     Blackholes.handle(queue.take());
-                    handled++;
                 } catch (InterruptedException e) {
                     // stopping: running is false now
                 }
@@ -174,11 +174,10 @@ final class Handoffs {
         }
 
         @Override
-        long close() throws InterruptedException {
+        void close() throws InterruptedException {
             running = false;
             consumer.interrupt();
             consumer.join();
-            return handled;
         }
     }
 
@@ -191,7 +190,6 @@ final class Handoffs {
     static final class SedaStage extends Handoff {
         private final SedaGraph graph;
         private final Stage<Object> stage;
-        private long handled;  // the stage's one worker only
 
         SedaStage(boolean shared) {
             SedaGraph.Builder b = SedaGraph.builder("bench");
@@ -200,10 +198,7 @@ final class Handoffs {
             }
             stage = b.stage(StageSettings.of("sink").queue(CAPACITY).whenFull(WhenFull.BLOCK, Duration.ofSeconds(10))
                     .execution(shared ? Execution.SHARED : Execution.OWN_THREADS));
-            b.handler(stage, e -> {
-                Blackholes.handle(e);
-                handled++;
-            });
+            b.handler(stage, Blackholes::handle);
             graph = b.build();
             graph.start();
         }
@@ -216,9 +211,8 @@ final class Handoffs {
         }
 
         @Override
-        long close() {
+        void close() {
             graph.stop(Duration.ofSeconds(10));
-            return handled;
         }
     }
 
@@ -232,22 +226,18 @@ final class Handoffs {
 
         private final Disruptor<Slot> disruptor;
         private final RingBuffer<Slot> ring;
-        private final Counter counter = new Counter();
 
-        static final class Counter implements EventHandler<Slot> {
-            long handled;
-
+        static final class Handler implements EventHandler<Slot> {
             @Override
             public void onEvent(Slot slot, long sequence, boolean endOfBatch) {
                 Blackholes.handle(slot.event);
-                handled++;
             }
         }
 
         DisruptorHandoff() {
             disruptor = new Disruptor<>(Slot::new, CAPACITY, DaemonThreadFactory.INSTANCE, ProducerType.MULTI,
                     new YieldingWaitStrategy());
-            disruptor.handleEventsWith(counter);
+            disruptor.handleEventsWith(new Handler());
             ring = disruptor.start();
         }
 
@@ -257,9 +247,8 @@ final class Handoffs {
         }
 
         @Override
-        long close() {
+        void close() {
             disruptor.halt();
-            return counter.handled;
         }
     }
 }

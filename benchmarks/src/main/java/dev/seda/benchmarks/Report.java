@@ -105,24 +105,28 @@ public final class Report {
         out.append('\n');
     }
 
+    private static final String[][] RING_IMPLS = {{"seda-stage", "real stages"}, {"seda", "queue + Waiters loop"}};
+
     private static void ringTables(Map<String, Score> ring, TreeSet<Integer> stages, TreeSet<Integer> events,
                                    StringBuilder out) {
         if (events.contains(1)) {
             out.append("#### Ring of k stages, one event going round (ns per hop, lower is better)\n\n");
-            out.append("| k | seda ns/hop (hops/s ± error) | LinkedTransferQueue ns/hop (hops/s ± error) | seda / LTQ time (target <= 1) |\n");
-            out.append("|---|---|---|---|\n");
+            out.append("| k | seda | ns/hop (hops/s ± error) | LinkedTransferQueue ns/hop (hops/s ± error) | seda / LTQ time (target <= 1) |\n");
+            out.append("|---|---|---|---|---|\n");
             for (int k : stages) {
-                Score s = ring.get(k + " 1 seda");
                 Score l = ring.get(k + " 1 ltq");
-                if (s == null || l == null) {
-                    continue;
+                for (String[] impl : RING_IMPLS) {
+                    Score s = ring.get(k + " 1 " + impl[0]);
+                    if (s == null || l == null) {
+                        continue;
+                    }
+                    double nsS = 1e9 / s.score();
+                    double nsL = 1e9 / l.score();
+                    double r = nsS / nsL;
+                    out.append(fmt("| %d | %s | %.0f (%.0fk ± %.0fk) | %.0f (%.0fk ± %.0fk) | %.2fx %s |\n", k, impl[1],
+                            nsS, s.score() / 1e3, s.error() / 1e3, nsL, l.score() / 1e3, l.error() / 1e3,
+                            r, r <= 1 ? "met" : "**missed**"));
                 }
-                double nsS = 1e9 / s.score();
-                double nsL = 1e9 / l.score();
-                double r = nsS / nsL;
-                out.append(fmt("| %d | %.0f (%.0fk ± %.0fk) | %.0f (%.0fk ± %.0fk) | %.2fx %s |\n", k,
-                        nsS, s.score() / 1e3, s.error() / 1e3, nsL, l.score() / 1e3, l.error() / 1e3,
-                        r, r <= 1 ? "met" : "**missed**"));
             }
             out.append('\n');
         }
@@ -131,16 +135,18 @@ public final class Report {
                 continue;
             }
             out.append(fmt("#### Ring of k stages, %d events in flight (million hops/s, higher is better)\n\n", e));
-            out.append("| k | seda | LinkedTransferQueue | seda / LTQ (target >= 1) |\n");
-            out.append("|---|---|---|---|\n");
+            out.append("| k | seda | hops/s | LinkedTransferQueue | seda / LTQ (target >= 1) |\n");
+            out.append("|---|---|---|---|---|\n");
             for (int k : stages) {
-                Score s = ring.get(k + " " + e + " seda");
                 Score l = ring.get(k + " " + e + " ltq");
-                if (s == null || l == null) {
-                    continue;
+                for (String[] impl : RING_IMPLS) {
+                    Score s = ring.get(k + " " + e + " " + impl[0]);
+                    if (s == null || l == null) {
+                        continue;
+                    }
+                    out.append(fmt("| %d | %s | %.2f ± %s | %.2f ± %s | %s |\n", k, impl[1], s.score() / 1e6,
+                            millions(s.error()), l.score() / 1e6, millions(l.error()), ratio(s, l, 1)));
                 }
-                out.append(fmt("| %d | %.2f ± %s | %.2f ± %s | %s |\n", k, s.score() / 1e6, millions(s.error()),
-                        l.score() / 1e6, millions(l.error()), ratio(s, l, 1)));
             }
             out.append('\n');
         }

@@ -25,8 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * itself only sleeps in 10 ms naps, so that it takes no core from the ring.
  *
  * <p>With 2 cores and up to 100 stage threads, this measures mostly how cheaply a stage hands the
- * core to the next one: every hop of a lone event wakes a parked thread. Both sides run the same
- * threads and the same loop ({@link Rings.Ring}); only the inbox and its waiting differ.
+ * core to the next one: a hop of a lone event often wakes a parked thread. {@code seda-stage} is a
+ * ring of real stages; {@code seda} and {@code ltq} run the same threads and the same loop
+ * ({@link Rings.ThreadRing}), and only the inbox and its waiting differ.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -36,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Threads(1)
 public class RingBenchmark {
-    @Param({"seda", "ltq"})
+    @Param({"seda-stage", "seda", "ltq"})
     public String impl;
 
     @Param({"2", "10", "100"})
@@ -49,7 +50,7 @@ public class RingBenchmark {
 
     @Setup(Level.Trial)
     public void start() {
-        ring = new Rings.Ring(impl, stages, events);
+        ring = Rings.create(impl, stages, events);
     }
 
     @TearDown(Level.Trial)

@@ -1,7 +1,12 @@
 package dev.seda.benchmarks;
 
+import dev.seda.runtime.SedaGraph;
+import dev.seda.runtime.Stage;
+import dev.seda.runtime.StageSettings;
+import dev.seda.runtime.WhenFull;
 import dev.seda.runtime.internal.BoundedMpmcQueue;
 import dev.seda.runtime.internal.Waiters;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedTransferQueue;
@@ -9,10 +14,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 
 /**
- * A ring of k stages: k threads, stage i takes from its inbox and sends to stage (i + 1) mod k. Both
- * implementations run the very same loop (block for one event, take up to a batch more without
- * waiting, forward them all); only the inbox differs. Inboxes never fill: their capacity exceeds
- * the number of events in flight.
+ * A ring of k stages: k threads, stage i takes from its inbox and sends to stage (i + 1) mod k.
+ * {@code seda} and {@code ltq} run the very same loop (block for one event, take up to a batch more
+ * without waiting, forward them all); only the inbox differs. {@code seda-stage} is the product
+ * itself: k real stages of a {@link SedaGraph}, each with its own worker, whose handler offers the
+ * event to the next stage. Inboxes never fill: their capacity exceeds the number of events in flight.
  */
 final class Rings {
     static final int CAPACITY = 1024;
@@ -45,7 +51,10 @@ final class Rings {
         }
     }
 
-    /** BoundedMpmcQueue + Waiters: spin {@link Handoffs#SPINS} times, then park until signalled. */
+    /**
+     * BoundedMpmcQueue + Waiters: spin {@link Handoffs#SPINS} times, yield {@link Handoffs#YIELDS}
+     * times, then park until signalled.
+     */
     static final class SedaInbox extends Inbox {
         private final BoundedMpmcQueue<Object> queue = new BoundedMpmcQueue<>(CAPACITY);
         private final Waiters notEmpty = new Waiters();
@@ -102,16 +111,79 @@ final class Rings {
         }
     }
 
-    static final class Ring {
+    /** A running ring. */
+    interface Ring {
+        /** Hops made so far by all stages. */
+        long hops();
+
+        void close() throws InterruptedException;
+    }
+
+    static Ring create(String impl, int stages, int events) {
+        if (events > CAPACITY) {
+            throw new IllegalArgumentException("at most " + CAPACITY + " events in flight");
+        }
+        return impl.equals("seda-stage") ? new StageRing(stages, events) : new ThreadRing(impl, stages, events);
+    }
+
+    /** Hops made so far: the sum of the per-stage counters at slots STRIDE, 2 * STRIDE, ... */
+    private static long sum(AtomicLongArray hops, int stages) {
+        long sum = 0;
+        for (int i = 1; i <= stages; i++) {
+            sum += hops.get(i * STRIDE);
+        }
+        return sum;
+    }
+
+    /** Real stages: stage i's handler offers the event to stage i + 1 and counts the hop. */
+    static final class StageRing implements Ring {
+        private final SedaGraph graph;
+        private final AtomicLongArray hops;
+        private final int stages;
+
+        StageRing(int stages, int events) {
+            this.stages = stages;
+            SedaGraph.Builder b = SedaGraph.builder("ring");
+            List<Stage<Object>> ring = new ArrayList<>();
+            for (int i = 0; i < stages; i++) {
+                ring.add(b.stage(StageSettings.of("stage-" + i).threads(1, 1).queue(CAPACITY)
+                        .whenFull(WhenFull.BLOCK, Duration.ofSeconds(10))));
+            }
+            hops = new AtomicLongArray((stages + 1) * STRIDE);
+            for (int i = 0; i < stages; i++) {
+                Stage<Object> next = ring.get((i + 1) % stages);
+                int slot = (i + 1) * STRIDE;
+                long[] done = {0};  // written by this stage's one worker only
+                b.handler(ring.get(i), e -> {
+                    next.offer(e);
+                    hops.lazySet(slot, ++done[0]);
+                });
+            }
+            graph = b.build();
+            graph.start();
+            for (int e = 0; e < events; e++) {
+                ring.get(e % stages).offer(new Object());  // spread out from the start
+            }
+        }
+
+        @Override
+        public long hops() {
+            return sum(hops, stages);
+        }
+
+        @Override
+        public void close() {
+            graph.stop(Duration.ofSeconds(10));
+        }
+    }
+
+    static final class ThreadRing implements Ring {
         private final Inbox[] inboxes;
         private final Thread[] threads;
         private final AtomicLongArray hops;
         private volatile boolean running = true;
 
-        Ring(String impl, int stages, int events) {
-            if (events > CAPACITY) {
-                throw new IllegalArgumentException("at most " + CAPACITY + " events in flight");
-            }
+        ThreadRing(String impl, int stages, int events) {
             inboxes = new Inbox[stages];
             for (int i = 0; i < stages; i++) {
                 inboxes[i] = Inbox.create(impl);
@@ -154,16 +226,13 @@ final class Rings {
             }
         }
 
-        /** Hops made so far by all stages. */
-        long hops() {
-            long sum = 0;
-            for (int i = 1; i <= threads.length; i++) {
-                sum += hops.get(i * STRIDE);
-            }
-            return sum;
+        @Override
+        public long hops() {
+            return sum(hops, threads.length);
         }
 
-        void close() throws InterruptedException {
+        @Override
+        public void close() throws InterruptedException {
             running = false;
             for (Thread t : threads) {
                 t.interrupt();
