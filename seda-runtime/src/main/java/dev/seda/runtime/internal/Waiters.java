@@ -51,13 +51,15 @@ public final class Waiters {
      * A yield keeps the core only while no other thread wants it. Parking costs the waker an unpark
      * and, on a VM, the parked thread 25-35 us to wake, so a waiter yields about that long first (a
      * yield takes about 0.3 us on an idle core). A blocked producer yields longer: a busy worker makes
-     * room within microseconds. See BENCHMARKS.md.
+     * room within microseconds. With a single CPU a waiter yields once: the thread it waits for needs
+     * that very CPU, and every yield back and forth only delays it. See BENCHMARKS.md.
      */
     public static final int SPINS = 16;
-    /** See {@link #SPINS}: about 20 us of yielding on an idle core. */
-    public static final int IDLE_YIELDS = 64;
-    /** See {@link #SPINS}: about 80 us of yielding on an idle core. */
-    public static final int BLOCK_YIELDS = 256;
+    private static final boolean MULTI_CORE = Runtime.getRuntime().availableProcessors() > 1;
+    /** See {@link #SPINS}: about 20 us of yielding on an idle core, with more than one CPU. */
+    public static final int IDLE_YIELDS = MULTI_CORE ? 64 : 1;
+    /** See {@link #SPINS}: about 80 us of yielding on an idle core, with more than one CPU. */
+    public static final int BLOCK_YIELDS = MULTI_CORE ? 256 : 1;
 
     private static final VarHandle COUNT;
 
