@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.seda.benchmarks.HandoffSlices
  *     [--producers 1] [--rounds 20] [--slice 300] [impl ...]   (default: abq seda-stage seda-stage-shared abq-take disruptor)</pre>
  *
- * The first three rounds warm the JIT and are not counted.
+ * The first three rounds warm the JIT and are not counted. Each round starts one implementation
+ * later in the list, so that none always follows the same one (and whatever it leaves behind).
  */
 public final class HandoffSlices {
     private static final int WARM_ROUNDS = 3;
@@ -49,7 +50,8 @@ public final class HandoffSlices {
                 producers, rounds, sliceMillis, WARM_ROUNDS);
         double[][] scores = new double[impls.size()][rounds];
         for (int round = -WARM_ROUNDS; round < rounds; round++) {
-            for (int k = 0; k < impls.size(); k++) {
+            for (int i = 0; i < impls.size(); i++) {
+                int k = Math.floorMod(round + i, impls.size());
                 double perSecond = slice(impls.get(k), producers, TimeUnit.MILLISECONDS.toNanos(sliceMillis));
                 if (round >= 0) {
                     scores[k][round] = perSecond;
@@ -70,48 +72,63 @@ public final class HandoffSlices {
         }
     }
 
-    /** Events per second handed off by {@code producers} threads in one slice, on a fresh handoff. */
+    /**
+     * Events per second handed off by {@code producers} threads in one slice, on a fresh handoff:
+     * the sum of each producer's sends per second over the time it really counted.
+     */
     private static double slice(String impl, int producers, long sliceNanos) throws Exception {
         Handoffs.Handoff handoff = Handoffs.create(impl);
         Object event = new Object();
         long from = System.nanoTime() + WARM_UP_NANOS;
         long until = from + sliceNanos;
-        long[] sent = new long[producers];
+        double[] rates = new double[producers];
+        Throwable[] failures = new Throwable[producers];
         Thread[] threads = new Thread[producers];
         for (int p = 0; p < producers; p++) {
             int me = p;
-            threads[p] = new Thread(() -> sent[me] = produce(handoff, event, from, until), "producer-" + p);
+            threads[p] = new Thread(() -> {
+                try {
+                    rates[me] = produce(handoff, event, from, until);
+                } catch (Throwable t) {
+                    failures[me] = t;
+                }
+            }, "producer-" + p);
             threads[p].start();
         }
-        long total = 0;
+        double total = 0;
         for (int p = 0; p < producers; p++) {
             threads[p].join();
-            total += sent[p];
+            if (failures[p] != null) {
+                throw new IllegalStateException(impl + ": producer " + p + " failed", failures[p]);
+            }
+            total += rates[p];
         }
         handoff.close();
-        return total * 1e9 / sliceNanos;
+        return total;
     }
 
-    /** Sends until {@code until}; returns how many sends completed from {@code from} on. */
-    private static long produce(Handoffs.Handoff handoff, Object event, long from, long until) {
+    /**
+     * Sends until {@code until}; returns the sends per second from the first clock reading at or
+     * after {@code from} to the last one, which is at or after {@code until}.
+     */
+    private static double produce(Handoffs.Handoff handoff, Object event, long from, long until)
+            throws InterruptedException {
         long sent = 0;
         long atFrom = -1;
-        try {
-            while (true) {
-                if ((sent & 1023) == 0) {  // the clock costs as much as a send: read it every 1024
-                    long now = System.nanoTime();
-                    if (atFrom < 0 && now >= from) {
-                        atFrom = sent;
-                    }
-                    if (now >= until) {
-                        return sent - atFrom;
-                    }
+        long startedAt = 0;
+        while (true) {
+            if ((sent & 1023) == 0) {  // the clock costs as much as a send: read it every 1024
+                long now = System.nanoTime();
+                if (atFrom < 0 && now >= from) {
+                    atFrom = sent;
+                    startedAt = now;
                 }
-                handoff.send(event);
-                sent++;
+                if (now >= until) {
+                    return (sent - atFrom) * 1e9 / Math.max(1, now - startedAt);
+                }
             }
-        } catch (InterruptedException e) {
-            throw new IllegalStateException("a producer was interrupted", e);
+            handoff.send(event);
+            sent++;
         }
     }
 

@@ -152,11 +152,10 @@ final class Rings {
             hops = new AtomicLongArray((stages + 1) * STRIDE);
             for (int i = 0; i < stages; i++) {
                 Stage<Object> next = ring.get((i + 1) % stages);
-                int slot = (i + 1) * STRIDE;
-                long[] done = {0};  // written by this stage's one worker only
+                int slot = (i + 1) * STRIDE;  // padded: written by this stage's one worker only
                 b.handler(ring.get(i), e -> {
-                    next.offer(e);
-                    hops.lazySet(slot, ++done[0]);
+                    next.offer(e);  // never refused: the inboxes hold more than the events in flight
+                    hops.lazySet(slot, hops.get(slot) + 1);
                 });
             }
             graph = b.build();

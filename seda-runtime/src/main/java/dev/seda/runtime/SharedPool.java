@@ -76,18 +76,9 @@ final class SharedPool {
         while (!shutdown) {
             // Clear an interrupt a handler left behind, or waiting would return at once, and spin.
             Thread.interrupted();
-            // Round robin, so one busy stage cannot starve the others.
-            Stage<?> ran = null;
-            int took = 0;
-            for (int i = 0; i < n && took == 0; i++) {
-                ran = stages.get((cursor + i) % n);
-                took = ran.runShared(run);
-            }
+            boolean ran = runOne(cursor, run);
             cursor = cursor + 1 == n ? 0 : cursor + 1;
-            if (took > 0) {
-                if (ran.caughtUp(took) && ran.hasRunnableWork() && !hasWorkBesides(ran)) {
-                    Stage.slip();  // the only work is the stage we just caught up with: see Stage.slip
-                }
+            if (ran) {
                 continue;
             }
             // Nothing runnable anywhere: we ran until there was nothing left, so we may wait.
@@ -98,11 +89,26 @@ final class SharedPool {
         }
     }
 
+    /**
+     * Round robin from {@code from}, so one busy stage cannot starve the others: a turn is up to
+     * {@link Stage#RUN} events of an event stage, or one batch of a batch stage.
+     */
+    private boolean runOne(int from, Object[] run) {
+        int n = stages.size();
+        for (int i = 0; i < n; i++) {
+            if (stages.get((from + i) % n).runShared(run) > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private boolean hasWork() {
         return hasWorkBesides(null);
     }
 
-    private boolean hasWorkBesides(Stage<?> stage) {
+    /** Whether a stage of this pool other than {@code stage} could run something now. */
+    boolean hasWorkBesides(Stage<?> stage) {
         for (Stage<?> s : stages) {
             if (s != stage && s.hasRunnableWork()) {
                 return true;

@@ -70,8 +70,9 @@ public final class Stage<E> implements Sink<E> {
     // again. Taking each event the moment it is published makes the two threads trade the slot's
     // cache lines for every event, and the handoff runs at half its speed or less; after a slip the
     // worker takes the next events a run at a time. Yield rather than spin, so that a producer
-    // sharing the core runs meanwhile. About 0.6 us on an idle core (BENCHMARKS.md, run 7).
-    static final int SLIP_YIELDS = 2;
+    // sharing the core runs meanwhile. About 1.2 us on an idle core, about what a producer takes to
+    // publish a run of RUN events (BENCHMARKS.md, run 7).
+    static final int SLIP_YIELDS = 4;
     // A single-threaded stage's worker (own thread or shared, EventHandler, not DROP_OLDEST) claims up
     // to this many events with one CAS and handles them one by one; each stays counted in the queue's
     // length and against its capacity until its handler call starts, exactly like an event still queued.
@@ -681,7 +682,7 @@ public final class Stage<E> implements Sink<E> {
                 }
                 int n = takeAndProcess(taken, take, run);
                 if (n > 0) {
-                    if (caughtUp(n) && !queue.isEmpty()) {
+                    if (caughtUp(n, run) && !queue.isEmpty()) {
                         slip();  // a producer is at work right now: let it get a run ahead
                     }
                     continue;
@@ -801,10 +802,11 @@ public final class Stage<E> implements Sink<E> {
 
     /**
      * Whether a take of {@code n} events got fewer than it asked for, so the worker caught up with
-     * its producers. A worker polling one event at a time (several workers) never knows it.
+     * its producers: a batch, or a run claimed into {@code run}. A worker polling one event at a
+     * time (several workers, or no array) never knows it.
      */
-    boolean caughtUp(int n) {
-        return batchHandler != null ? n < batchTarget() : claimsRuns() && n < RUN;
+    private boolean caughtUp(int n, Object[] run) {
+        return batchHandler != null ? n < batchTarget() : run != null && claimsRuns() && n < RUN;
     }
 
     /** Lets producers get a run ahead of a worker that caught up with them (see {@link #SLIP_YIELDS}). */
@@ -843,7 +845,8 @@ public final class Stage<E> implements Sink<E> {
      * Called by a shared-pool worker: runs a turn of this stage if an event is queued and the stage
      * is below its concurrency cap: one batch of a batch stage, else up to {@link #RUN} events (with
      * {@code run}, the worker's own array, a single-threaded stage's events a run at a time, see
-     * {@link #claimAndProcess}).
+     * {@link #claimAndProcess}), ending early once a take caught up with the producers. If they are
+     * still at work and no other stage of the pool has any, slips before it gives up its place.
      *
      * @return how many events the turn took, 0 if none
      */
@@ -861,21 +864,27 @@ public final class Stage<E> implements Sink<E> {
             }
         }
         try {
+            int n;
+            boolean caughtUp;
             if (batchHandler != null) {
                 List<Object> taken = new ArrayList<>();
-                return takeAndProcess(taken, taken::add, null);
-            }
-            // A turn is up to RUN events whichever way they are taken, so that stages of one thread
-            // (a claimed run) and of several (one poll at a time) get the same share of a worker. It
-            // ends early once a take caught up: the pool decides whether to slip or run another stage.
-            int n = takeAndProcess(null, null, run);
-            int more = n;
-            while (more > 0 && n < RUN && !caughtUp(more)) {
-                if (stopping()) {
-                    break;
+                n = takeAndProcess(taken, taken::add, null);
+                caughtUp = caughtUp(n, null);
+            } else {
+                // A turn is up to RUN events whichever way they are taken, so that stages of one
+                // thread (a claimed run) and of several (one poll at a time) get the same share of a
+                // worker.
+                n = takeAndProcess(null, null, run);
+                int more = n;
+                caughtUp = caughtUp(more, run);
+                while (more > 0 && n < RUN && !caughtUp && !stopping()) {
+                    more = takeAndProcess(null, null, run);
+                    n += more;
+                    caughtUp = caughtUp(more, run);
                 }
-                more = takeAndProcess(null, null, run);
-                n += more;
+            }
+            if (caughtUp && n > 0 && !queue.isEmpty() && !shared.hasWorkBesides(this)) {
+                slip();  // keeping our place: another pool worker would take the next events at once
             }
             return n;
         } finally {

@@ -49,9 +49,9 @@ public final class Waiters {
      * producer waiting for room under {@code WhenFull.BLOCK}), then park. Spinning is short: on a
      * machine with few cores a spinning thread holds the core that the thread it waits for needs.
      * A yield keeps the core only while no other thread wants it. Parking costs the waker an unpark
-     * and, on a VM, the parked thread 25-35 us to wake, so a waiter yields about that long first (a
-     * yield takes about 0.3 us on an idle core). A blocked producer yields longer: a busy worker makes
-     * room within microseconds. With a single CPU a waiter yields once: the thread it waits for needs
+     * and, on a VM, the parked thread 25-35 us to wake, so a waiter yields for a comparable time
+     * first (a yield takes about 0.3 us on an idle core). A blocked producer yields longer: a busy
+     * worker makes room within microseconds. With a single CPU a waiter yields once: the thread it waits for needs
      * that very CPU, and every yield back and forth only delays it. See BENCHMARKS.md.
      */
     public static final int SPINS = 16;
@@ -213,9 +213,15 @@ public final class Waiters {
             }
             Thread.onSpinWait();
         }
+        Thread me = Thread.currentThread();
+        long deadline = System.nanoTime() + timeoutNanos;
         for (int i = 0; i < yields; i++) {
             if (ready.getAsBoolean()) {
                 return true;
+            }
+            // On a busy machine a yield can give away a whole time slice: keep to the timeout.
+            if ((i & 15) == 15 && (System.nanoTime() - deadline >= 0 || me.isInterrupted())) {
+                return ready.getAsBoolean();
             }
             Thread.yield();
         }
@@ -225,8 +231,6 @@ public final class Waiters {
         if (timeoutNanos <= 0) {
             return false;
         }
-        Thread me = Thread.currentThread();
-        long deadline = System.nanoTime() + timeoutNanos;
         Node node = new Node(me);
         parked.addFirst(node);
         COUNT.getAndAdd(this, 1);  // a full fence: registered before the checks below
