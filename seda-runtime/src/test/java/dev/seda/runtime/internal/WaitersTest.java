@@ -121,6 +121,21 @@ class WaitersTest {
         assertEquals(0, w.waiting());
     }
 
+    @Test
+    void yieldingKeepsToTheTimeoutAndToAnInterrupt() {
+        Waiters w = new Waiters();
+        int yields = 100_000_000;  // hours of yielding, were it not cut short
+        long t0 = System.nanoTime();
+        assertFalse(w.await(() -> false, 0, yields, TimeUnit.MILLISECONDS.toNanos(20)));
+        long took = System.nanoTime() - t0;
+        assertTrue(took < TimeUnit.SECONDS.toNanos(5), "kept to its 20 ms timeout: took " + took + " ns");
+
+        Thread.currentThread().interrupt();
+        assertFalse(w.await(() -> false, 0, yields, LONG));
+        assertTrue(Thread.interrupted(), "the interrupt stays set");
+        assertEquals(0, w.waiting());
+    }
+
     /**
      * Bursts separated by pauses, so the consumers park again and again, on a tiny queue that
      * producers block on through a second Waiters. A lost wake-up in either direction leaves the queue
