@@ -51,8 +51,9 @@ public final class Waiters {
      * A yield keeps the core only while no other thread wants it. Parking costs the waker an unpark
      * and, on a VM, the parked thread 25-35 us to wake, so a waiter yields for a comparable time
      * first (a yield takes about 0.3 us on an idle core). A blocked producer yields longer: a busy
-     * worker makes room within microseconds. With a single CPU a waiter yields once: the thread it waits for needs
-     * that very CPU, and every yield back and forth only delays it. See BENCHMARKS.md.
+     * worker makes room within microseconds. With a single CPU a waiter yields once: the thread it
+     * waits for needs that very CPU, and every yield back and forth only delays it. Yielding keeps
+     * to the wait's timeout and ends on an interrupt. See BENCHMARKS.md, runs 7 and 8.
      */
     public static final int SPINS = 16;
     private static final boolean MULTI_CORE = Runtime.getRuntime().availableProcessors() > 1;
