@@ -63,6 +63,40 @@ class SharedPoolTest {
         }
     }
 
+    /**
+     * A stream into a one-thread stage on a pool of two: the workers claim runs, end turns early when
+     * they catch up, and slip while holding the stage; still one handler call at a time, in order,
+     * and every event handled.
+     */
+    @Test
+    void aStreamIntoAOneThreadStageOnAPoolOfTwoStaysInOrderAndSerial() throws Exception {
+        SedaGraph.Builder b = SedaGraph.builder("stream").jmx(false).sharedPool(2);
+        Stage<Integer> serial = b.stage(StageSettings.of("serial").queue(64).whenFull(WhenFull.BLOCK, Duration.ofSeconds(10)));
+        AtomicInteger now = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        int[] last = {-1};  // guarded by the stage's one-at-a-time execution, which this test checks
+        AtomicInteger outOfOrder = new AtomicInteger();
+        b.handler(serial, e -> {
+            most.accumulateAndGet(now.incrementAndGet(), Math::max);
+            if (e != last[0] + 1) {
+                outOfOrder.incrementAndGet();
+            }
+            last[0] = e;
+            now.decrementAndGet();
+        });
+        SedaGraph g = b.build();
+        g.start();
+        int events = 200_000;
+        for (int i = 0; i < events; i++) {
+            assertTrue(serial.offer(i));
+        }
+        assertTrue(g.stop(Duration.ofSeconds(10)));
+        assertEquals(events, serial.metrics().handled());
+        assertEquals(1, most.get(), "handler calls at once");
+        assertEquals(0, outOfOrder.get(), "events handled out of order");
+        AdmissionTest.assertAccounted(serial.metrics());
+    }
+
     @Test
     void sharedStagesFollowRunTimeCaps() throws Exception {
         SedaGraph.Builder b = SedaGraph.builder("recap").jmx(false).sharedPool(4);
