@@ -206,10 +206,12 @@ public final class Haboob {
     record Miss(TcpConnection connection, HttpRequest request, Path file) {}
 
     /**
-     * Completions of the file stage, whose bounded pool did the blocking reads. Past a 500 ms
-     * 90th-percentile response time this stage admits less, and lookup answers 503 at once.
+     * Completions of the file stage, whose bounded pool did the blocking reads; lookup answers 503
+     * at once when that pool's queue is full. No response-time target here: shedding a completion
+     * throws away a read already done and leaves its request unanswered, which stalls every later
+     * response on that connection (HTTP/1.1 answers in order).
      */
-    @Stage(threads = "1..2", queue = 1024, responseTargetMillis = 500)
+    @Stage(threads = "1..2", queue = 1024)
     @Emits("reply")
     void fileRead(FileCompletion<Miss> done, HaboobOut.FileRead out) {
         Miss miss = done.attachment();
