@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,7 +41,8 @@ import java.util.function.LongSupplier;
  * <p>Latencies (queueing delay, service and response time) are measured for every event, except
  * while the stage is busy (its last {@value #RATE_WINDOW} events were handled in under 100 ms, over
  * about 10k events/s): then for one event in 8 at that rate, and one in twice as many each time the
- * rate doubles (up to one in {@value #MAX_SAMPLE_STRIDE}), chosen at random. So 1.3k to 2.6k events
+ * rate doubles (up to one in {@value #MAX_SAMPLE_STRIDE}), spread as if at random (a hash of the
+ * event's place in the queue). So 1.3k to 2.6k events
  * a second are timed from 10k up to 1.3M events/s, and the reservoirs' last 1024 samples span about
  * half a second, instead of a fraction of a millisecond on a fast stage. Reading the clock costs as
  * much as the handoff itself: a ring of a hundred stages at 80k events/s each, every event timed,
@@ -59,8 +59,8 @@ public final class Stage<E> implements Sink<E> {
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
     // Latency sampling on a busy stage: every RATE_WINDOW events handled, a worker reads the clock
     // once; if the window took less than BUSY_WINDOW_NANOS (over about 10k events/s) sampling is on
-    // for the next window, else off. While it is on, one event in sampleStride(window) (at random) is
-    // timed; the others carry no timestamp and no wrapper.
+    // for the next window, else off. While it is on, one event in sampleStride(window) (see sampled)
+    // is timed; the others carry no timestamp and no wrapper.
     static final int RATE_WINDOW = 1024;
     static final long BUSY_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     static final int MIN_SAMPLE_STRIDE = 8;
@@ -141,6 +141,7 @@ public final class Stage<E> implements Sink<E> {
     // Whether every event must carry its enqueue time: a queue-age deadline, the overload
     // controller and token buckets need it for each event, not a sample.
     private final boolean timeEvery;
+    private final WhenFull whenFull;  // fixed for the stage's life: read on the offer path, not from settings
     // One less than the sampling stride while the stage is busy (see RATE_WINDOW), 0 while every
     // event is timed; written only when it changes.
     private volatile int sampleMask;
@@ -189,6 +190,7 @@ public final class Stage<E> implements Sink<E> {
         this.poolControl = settings.threadControl().enabled()
                 ? new ThreadPoolController(settings.threadControl(), clock) : null;
         this.timeEvery = maxQueueAgeNanos > 0 || overload != null || firstBucket != null;
+        this.whenFull = settings.whenFull();
     }
 
     public String name() {
@@ -212,14 +214,16 @@ public final class Stage<E> implements Sink<E> {
     @Override
     public boolean offer(E event) {
         Objects.requireNonNull(event, "event");
+        return admit(event, overload == null ? 0 : requestClassOf(event));
+    }
+
+    /** The request class of an event offered without one: the classifier's, or a Classified's own. */
+    private int requestClassOf(E event) {
         OverloadControl oc = settings.overload();
-        int cls = 0;
-        if (oc != null && oc.classifier() != null) {
-            cls = checkClass(oc.classifier().applyAsInt(event));
-        } else if (overload != null && overload.classes() > 1 && event instanceof Classified c) {
-            cls = checkClass(c.requestClass());
+        if (oc.classifier() != null) {
+            return checkClass(oc.classifier().applyAsInt(event));
         }
-        return admit(event, cls);
+        return overload.classes() > 1 && event instanceof Classified c ? checkClass(c.requestClass()) : 0;
     }
 
     /**
@@ -249,7 +253,7 @@ public final class Stage<E> implements Sink<E> {
         // nanoTime costs 30-45 ns here, as much as the whole handoff: on a busy stage only a sample
         // of events is timed (every event otherwise, so light traffic is measured in full).
         int mask = sampleMask;
-        boolean timed = timeEvery || mask == 0 || (ThreadLocalRandom.current().nextInt() & mask) == 0;
+        boolean timed = timeEvery || mask == 0 || sampled(queue.added(), mask);
         long now = timed ? clock.getAsLong() : 0;  // gates use it only for token buckets: timeEvery
         for (Gate g : gates) {
             RejectReason no = g.check(event, now);
@@ -262,9 +266,10 @@ public final class Stage<E> implements Sink<E> {
         }
         // The queue counts the event as added before a worker can take it, so it is admitted
         // before it can leave.
+        Object item = timed ? new Envelope<>(event, now, cls) : event;
         boolean ok;
         try {
-            ok = enqueue(timed ? new Envelope<>(event, now, cls) : event);
+            ok = queue.offer(item) || enqueueWhenFull(item);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             ok = false;
@@ -282,6 +287,16 @@ public final class Stage<E> implements Sink<E> {
         return true;
     }
 
+    /**
+     * Whether the event offered at {@code position} in the queue is timed, one position in
+     * {@code mask + 1}: a multiplicative (Fibonacci) hash spreads the timed positions like a random
+     * pick would, so no period in the traffic lines up with them, without the per-thread state of a
+     * random generator (it cost the offer path 10% with two producers).
+     */
+    static boolean sampled(long position, int mask) {
+        return ((int) ((position * 0x9E3779B97F4A7C15L) >>> 32) & mask) == 0;
+    }
+
     private boolean reject(RejectReason why) {
         rejected.increment();
         byReason[why.ordinal()].increment();
@@ -289,31 +304,29 @@ public final class Stage<E> implements Sink<E> {
         return false;
     }
 
-    private boolean enqueue(Object envelope) throws InterruptedException {
-        switch (settings.whenFull()) {
+    /** The queue refused {@code envelope}: full (or closed). What happens next is the stage's WhenFull. */
+    private boolean enqueueWhenFull(Object envelope) throws InterruptedException {
+        switch (whenFull) {
             case REJECT:
-                return queue.offer(envelope);
+                return false;
             case BLOCK:
-                if (queue.offer(envelope)) {
-                    return true;
-                }
                 SharedPool pool = shared;
                 if (pool != null && pool.isWorker()) {
                     return offerHelping(envelope);
                 }
                 return offerWaiting(envelope);
             case DROP_OLDEST:
-                while (!queue.offer(envelope)) {
+                do {
                     if (queue.isClosed()) {
                         return false;
                     }
                     if (queue.poll() != null) {
                         discard(RejectReason.DROPPED_OLDEST);
                     }
-                }
+                } while (!queue.offer(envelope));
                 return true;
             default:
-                throw new AssertionError(settings.whenFull());
+                throw new AssertionError(whenFull);
         }
     }
 
@@ -797,7 +810,7 @@ public final class Stage<E> implements Sink<E> {
 
     /** Whether this stage's worker takes a run of events at once: see {@link #claimAndProcess}. */
     private boolean claimsRuns() {
-        return maxThreads == 1 && settings.whenFull() != WhenFull.DROP_OLDEST;
+        return maxThreads == 1 && whenFull != WhenFull.DROP_OLDEST;
     }
 
     /**
