@@ -41,8 +41,8 @@ import java.util.function.LongSupplier;
  * <p>Latencies (queueing delay, service and response time) are measured for every event, except
  * while the stage is busy (its last {@value #RATE_WINDOW} events were handled in under 100 ms, over
  * about 10k events/s): then for one event in 8 at that rate, and one in twice as many each time the
- * rate doubles (up to one in {@value #MAX_SAMPLE_STRIDE}): each time the stage has handled that many
- * more, the next event offered is timed. So 1.3k to 2.6k events
+ * rate doubles (up to one in {@value #MAX_SAMPLE_STRIDE}), spread as if at random (a hash of the
+ * event's place in the queue). So 1.3k to 2.6k events
  * a second are timed from 10k up to 1.3M events/s, and the reservoirs' last 1024 samples span about
  * half a second, instead of a fraction of a millisecond on a fast stage. Reading the clock costs as
  * much as the handoff itself: a ring of a hundred stages at 80k events/s each, every event timed,
@@ -59,8 +59,8 @@ public final class Stage<E> implements Sink<E> {
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
     // Latency sampling on a busy stage: every RATE_WINDOW events handled, a worker reads the clock
     // once; if the window took less than BUSY_WINDOW_NANOS (over about 10k events/s) sampling is on
-    // for the next window, else off. While it is on, one event in sampleStride(window) (see
-    // stampWanted) is timed; the others carry no timestamp and no wrapper.
+    // for the next window, else off. While it is on, one event in sampleStride(window) (see sampled)
+    // is timed; the others carry no timestamp and no wrapper.
     static final int RATE_WINDOW = 1024;
     static final long BUSY_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     static final int MIN_SAMPLE_STRIDE = 8;
@@ -146,12 +146,6 @@ public final class Stage<E> implements Sink<E> {
     // event is timed; written only when it changes.
     private volatile int sampleMask;
     private volatile long windowStart;  // when the current RATE_WINDOW of handled events began
-    // While sampling, set by a worker each time the stage has handled another sampleStride events (a
-    // batch that spans several strides asks once), and cleared by the next offer, which times its
-    // event. Producers read it on every offer, on a line written about once per stride; choosing the
-    // sample on the producer side instead (a random draw, or a hash of the queue position) cost the
-    // offer path 10% with two producers.
-    private volatile boolean stampWanted;
 
     /** One compiled admission check: null to admit, else the reason. */
     private interface Gate {
@@ -259,7 +253,7 @@ public final class Stage<E> implements Sink<E> {
         // nanoTime costs 30-45 ns here, as much as the whole handoff: on a busy stage only a sample
         // of events is timed (every event otherwise, so light traffic is measured in full).
         int mask = sampleMask;
-        boolean timed = timeEvery || mask == 0 || stampWanted && takeStamp();
+        boolean timed = timeEvery || mask == 0 || sampled(queue.added(), mask);
         long now = timed ? clock.getAsLong() : 0;  // gates use it only for token buckets: timeEvery
         for (Gate g : gates) {
             RejectReason no = g.check(event, now);
@@ -293,10 +287,14 @@ public final class Stage<E> implements Sink<E> {
         return true;
     }
 
-    /** This offer's event carries the timestamp the worker asked for (see {@link #stampWanted}). */
-    private boolean takeStamp() {
-        stampWanted = false;  // a racing offer may take one too: one more sample, no harm
-        return true;
+    /**
+     * Whether the event offered at {@code position} in the queue is timed, one position in
+     * {@code mask + 1}: a multiplicative (Fibonacci) hash spreads the timed positions like a random
+     * pick would, so no period in the traffic lines up with them, without the per-thread state of a
+     * random generator (it cost the offer path 10% with two producers).
+     */
+    static boolean sampled(long position, int mask) {
+        return ((int) ((position * 0x9E3779B97F4A7C15L) >>> 32) & mask) == 0;
     }
 
     private boolean reject(RejectReason why) {
@@ -1001,10 +999,6 @@ public final class Stage<E> implements Sink<E> {
     private void finish(int events, Throwable failure) {
         if (failure == null) {
             long before = handled.getAndAdd(events);
-            int mask = sampleMask;
-            if (mask != 0 && ((before + events) | mask) != (before | mask)) {
-                stampWanted = true;  // handled another sampleStride events: time the next one offered
-            }
             if ((before ^ (before + events)) >= RATE_WINDOW) {  // crossed into a new window
                 measureRate();
             }

@@ -227,6 +227,28 @@ class HandoffTest {
         assertEquals(Stage.MAX_SAMPLE_STRIDE, Stage.sampleStride(0));
     }
 
+    @Test
+    void theTimedPositionsAreOneInTheStrideWhateverTheTrafficsPeriod() {
+        // A producer whose every k-th event is special (k a power of two, the likeliest period of a
+        // protocol or of a batch) must see those events timed as often as the others: a plain
+        // "position % stride" would time all of them or none.
+        for (int stride = Stage.MIN_SAMPLE_STRIDE; stride <= Stage.MAX_SAMPLE_STRIDE; stride *= 2) {
+            int mask = stride - 1;
+            for (int period : new int[] {1, 2, 8, 64, 1024}) {
+                long positions = 4096L * stride;
+                long timed = 0;
+                for (long i = 0; i < positions; i++) {
+                    if (Stage.sampled(1_000_003 + i * period, mask)) {
+                        timed++;
+                    }
+                }
+                double share = (double) timed * stride / positions;
+                assertTrue(share > 0.9 && share < 1.1, "stride " + stride + ", period " + period
+                        + ": timed " + share + " of the expected share");
+            }
+        }
+    }
+
     private static void awaitHandled(Stage<?> s, long events) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (s.metrics().handled() < events && System.nanoTime() < deadline) {
