@@ -65,4 +65,11 @@ public class HandoffBenchmark {
     public void twoProducers() throws InterruptedException {
         handoff.send(EVENT);
     }
+
+    /** More producers than cores: each one's turn on a core is a burst that can fill the queue. */
+    @Benchmark
+    @Threads(4)
+    public void fourProducers() throws InterruptedException {
+        handoff.send(EVENT);
+    }
 }

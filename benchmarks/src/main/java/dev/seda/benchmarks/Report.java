@@ -72,7 +72,7 @@ public final class Report {
         out.append("#### Handoff throughput (million events/s, higher is better)\n\n");
         out.append("| producers | seda-queue | seda-stage | seda-stage (shared pool) | ArrayBlockingQueue (drainTo) | ArrayBlockingQueue (take) | Disruptor |\n");
         out.append("|---|---|---|---|---|---|---|\n");
-        String[][] methods = {{"oneProducer", "1"}, {"twoProducers", "2"}};
+        String[][] methods = {{"oneProducer", "1"}, {"twoProducers", "2"}, {"fourProducers", "4"}};
         for (String[] m : methods) {
             if (!handoff.containsKey(m[0] + " seda-queue") && !handoff.containsKey(m[0] + " seda-stage")) {
                 continue;

@@ -201,10 +201,11 @@ public final class BoundedMpmcQueue<E> extends BmqPad4 {
                 if (PRODUCER_INDEX.compareAndSet(this, pIndex, pIndex + 1)) {
                     break;
                 }
-                // Lost the place to another producer. Twice in a row means producers run at once;
-                // where they outnumber the cores, the consumer is the thread not running, and
-                // spinning on keeps it off (two producers, two cores: a stage took 24 M/s spinning,
-                // 42 M/s yielding, BENCHMARKS.md run 10). A yield costs the producer a microsecond.
+                // Lost the place to another producer. A second loss in one offer means producers
+                // run at once; where they outnumber the cores, the consumer is the thread not
+                // running, and spinning on keeps it off (two producers, two cores: a stage took 24 M/s
+                // spinning, 42 M/s yielding; BENCHMARKS.md, handoff run 10). So from the second loss
+                // on, each costs the producer a yield, about a microsecond.
                 if (lostRace) {
                     Thread.yield();
                 }
