@@ -290,8 +290,9 @@ public final class Stage<E> implements Sink<E> {
     /**
      * Whether the event offered at {@code position} in the queue is timed, one position in
      * {@code mask + 1}: a multiplicative (Fibonacci) hash spreads the timed positions like a random
-     * pick would, so no period in the traffic lines up with them, without the per-thread state of a
-     * random generator (it cost the offer path 10% with two producers).
+     * pick would, so no period in the traffic lines up with them. A random draw per offer cost two
+     * producers 12% of their rate, this 6% (BENCHMARKS.md, handoff run 10); a flag the worker sets
+     * once per stride cost nothing but timed the first event after each lull (reverted).
      */
     static boolean sampled(long position, int mask) {
         return ((int) ((position * 0x9E3779B97F4A7C15L) >>> 32) & mask) == 0;
