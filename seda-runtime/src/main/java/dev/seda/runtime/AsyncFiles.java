@@ -28,6 +28,12 @@ import java.util.concurrent.atomic.LongAdder;
  * to the sink the request names (usually an emitter method, e.g. {@code out::fileRead}). Requests on
  * one file run one at a time, in the order they were made; different files proceed in parallel.
  *
+ * <p>A completion is the rest of a request already admitted, so a stage that receives it takes it
+ * past its own admission control ({@code Stage.offerAdmittedWork}): when its queue is full, the file
+ * thread waits for room, and new requests queue up here until {@code maxPending} refuses them. Only
+ * a closed stage (or a sink that is not a stage and refuses) leaves a completion undelivered, which
+ * is counted and logged.
+ *
  * <p>Admission: at most {@code maxPending} requests wait at once; a request beyond that is refused
  * ({@code false}) and counted, like an emit to a full stage.
  */
@@ -274,9 +280,13 @@ public final class AsyncFiles implements AutoCloseable {
                 completion = new FileCompletion<>(path, op, attachment, 0, null, e);
             }
             try {
-                if (!completions.offer(completion)) {
+                // A stage takes it as admitted work: past its admission control, waiting for room.
+                boolean delivered = completions instanceof Stage<? super FileCompletion<A>> stage
+                        ? stage.offerAdmittedWork(completion) : completions.offer(completion);
+                if (!delivered) {
                     undelivered.increment();
-                    LOG.log(Level.WARNING, "the stage did not admit the {0} completion of {1}", op, path);
+                    LOG.log(Level.WARNING, "the {0} completion of {1} was not delivered: the stage is closed, "
+                            + "or refused it", op, path);
                 }
             } catch (RuntimeException e) {
                 undelivered.increment();

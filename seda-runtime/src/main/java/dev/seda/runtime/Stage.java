@@ -264,12 +264,19 @@ public final class Stage<E> implements Sink<E> {
         if (overload != null && !overload.tryAdmit(cls, queue.size(), threads(), event)) {
             return reject(RejectReason.OVERLOAD);
         }
-        // The queue counts the event as added before a worker can take it, so it is admitted
-        // before it can leave.
-        Object item = timed ? new Envelope<>(event, now, cls) : event;
+        return enqueue(timed ? new Envelope<>(event, now, cls) : event, false);
+    }
+
+    /**
+     * Puts an event that passed admission in the queue, which counts it as added (admitted) before a
+     * worker can take it; a full queue is the stage's WhenFull's to handle, or (admitted work, see
+     * {@link #offerAdmittedWork}) waited on. Counts a refusal, and wakes a worker on success.
+     */
+    private boolean enqueue(Object item, boolean admittedWork) {
         boolean ok;
         try {
-            ok = queue.offer(item) || enqueueWhenFull(item);
+            ok = queue.offer(item) || (admittedWork && whenFull != WhenFull.DROP_OLDEST
+                    ? waitForRoom(item, Long.MAX_VALUE / 4) : enqueueWhenFull(item));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             ok = false;
@@ -305,17 +312,44 @@ public final class Stage<E> implements Sink<E> {
         return false;
     }
 
+    /**
+     * Enqueues what continues work the graph has already admitted: the completion of a file request
+     * ({@link AsyncFiles} delivers through this when the completions go to a stage). It skips the
+     * admission policies and the overload controller, which judged the request when it was made:
+     * refusing its completion would leave that request unanswered for good. A full queue is waited
+     * on, whatever the stage's {@link WhenFull}, until there is room, the stage closes or the thread
+     * is interrupted (DROP_OLDEST evicts as usual); so a slow stage holds back the file threads, which
+     * holds back new file requests (their own admission limit), instead of losing finished work.
+     *
+     * @return false only if the stage is closed or the wait was interrupted (counted as rejected)
+     */
+    boolean offerAdmittedWork(E event) {
+        Objects.requireNonNull(event, "event");
+        if (closed) {
+            return reject(RejectReason.CLOSED);
+        }
+        int cls = overload == null ? 0 : requestClassOf(event);
+        int mask = sampleMask;
+        boolean timed = timeEvery || mask == 0 || sampled(queue.added(), mask);
+        return enqueue(timed ? new Envelope<>(event, clock.getAsLong(), cls) : event, true);
+    }
+
+    /** A full queue: wait for room, as a pool worker by helping (see offerHelping), at most timeoutNanos. */
+    private boolean waitForRoom(Object envelope, long timeoutNanos) throws InterruptedException {
+        SharedPool pool = shared;
+        if (pool != null && pool.isWorker()) {
+            return offerHelping(envelope, timeoutNanos);
+        }
+        return offerWaiting(envelope, timeoutNanos);
+    }
+
     /** The queue refused {@code envelope}: full (or closed). What happens next is the stage's WhenFull. */
     private boolean enqueueWhenFull(Object envelope) throws InterruptedException {
         switch (whenFull) {
             case REJECT:
                 return false;
             case BLOCK:
-                SharedPool pool = shared;
-                if (pool != null && pool.isWorker()) {
-                    return offerHelping(envelope);
-                }
-                return offerWaiting(envelope);
+                return waitForRoom(envelope, settings.blockTimeout().toNanos());
             case DROP_OLDEST:
                 do {
                     if (queue.isClosed()) {
@@ -341,9 +375,9 @@ public final class Stage<E> implements Sink<E> {
     }
 
     /** BLOCK, queue full: park on notFull (whoever takes events signals it) until room or the timeout. */
-    private boolean offerWaiting(Object envelope) throws InterruptedException {
+    private boolean offerWaiting(Object envelope, long timeoutNanos) throws InterruptedException {
         Waiters.wakeDeferred();  // the consumer we would wait for may be one of them
-        long deadline = clock.getAsLong() + settings.blockTimeout().toNanos();
+        long deadline = clock.getAsLong() + timeoutNanos;
         while (true) {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
@@ -368,8 +402,8 @@ public final class Stage<E> implements Sink<E> {
      * full, the worker runs this stage's events itself. Sleeping could deadlock the pool: with
      * every worker blocked upstream, no worker would be left to make room here.
      */
-    private boolean offerHelping(Object envelope) throws InterruptedException {
-        long deadline = clock.getAsLong() + settings.blockTimeout().toNanos();
+    private boolean offerHelping(Object envelope, long timeoutNanos) throws InterruptedException {
+        long deadline = clock.getAsLong() + timeoutNanos;
         while (!queue.offer(envelope)) {
             if (clock.getAsLong() - deadline >= 0 || queue.isClosed()) {
                 return false;

@@ -185,6 +185,40 @@ class AsyncFilesTest {
     }
 
     @Test
+    void aStageTakesCompletionsPastItsAdmissionControlWaitingForRoom() throws Exception {
+        // The stage refuses every event offered to it, has room for one, and its handler is held
+        // until all 20 requests are made: the completions of admitted requests must all arrive anyway.
+        SedaGraph.Builder b = SedaGraph.builder("completions");
+        Stage<FileCompletion<Integer>> stage = b.stage(StageSettings.of("done").queue(1)
+                .admission(AdmissionPolicy.predicate(e -> false)));
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> handled = java.util.Collections.synchronizedList(new ArrayList<>());
+        b.handler(stage, c -> {
+            release.await();
+            handled.add(c.attachment());
+        });
+        try (SedaGraph g = b.build()) {
+            g.start();
+            Path file = Files.writeString(dir.resolve("f"), "x");
+            assertFalse(stage.offer(new FileCompletion<>(file, FileOp.READ_ALL, -1, 0, null, null)),
+                    "an event offered to the stage is judged by its admission policy");
+            for (int i = 0; i < 20; i++) {
+                assertTrue(files.readAll(file, i, stage));
+            }
+            // 4 file threads wait for room, the rest of the requests wait for a file thread.
+            TimersTest.waitFor(() -> files.metrics().pending() == 18);
+            release.countDown();
+            TimersTest.waitFor(() -> handled.size() == 20);
+            assertEquals(0, files.metrics().undelivered());
+            assertEquals(1, stage.metrics().rejected(), "only the plain offer was refused");
+            assertTrue(g.stop(Duration.ofSeconds(5)));
+            // A stopped stage is closed: a completion for it is counted as undelivered, not waited for.
+            assertTrue(files.readAll(file, 99, stage));
+            TimersTest.waitFor(() -> files.metrics().undelivered() == 1);
+        }
+    }
+
+    @Test
     void aCompletionTheStageRefusesIsCounted() throws Exception {
         Path file = Files.writeString(dir.resolve("f"), "x");
         assertTrue(files.readAll(file, 1, c -> false));

@@ -207,9 +207,10 @@ public final class Haboob {
 
     /**
      * Completions of the file stage, whose bounded pool did the blocking reads; lookup answers 503
-     * at once when that pool's queue is full. No response-time target here: shedding a completion
-     * throws away a read already done and leaves its request unanswered, which stalls every later
-     * response on that connection (HTTP/1.1 answers in order).
+     * at once when that pool's queue is full. No response-time target here: a completion is the rest
+     * of a request already admitted, which the runtime delivers past admission control (shedding it
+     * would leave its request unanswered and stall every later response on that connection, since
+     * HTTP/1.1 answers in order), so a target could not shed anything.
      */
     @Stage(threads = "1..2", queue = 1024)
     @Emits("reply")
