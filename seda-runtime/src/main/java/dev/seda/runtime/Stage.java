@@ -42,12 +42,12 @@ import java.util.function.LongSupplier;
  * while the stage is busy (its last {@value #RATE_WINDOW} events were handled in under 100 ms, over
  * about 10k events/s): then for one event in 8 at that rate, and one in twice as many each time the
  * rate doubles (up to one in {@value #MAX_SAMPLE_STRIDE}), spread as if at random (a hash of the
- * event's place in the queue). So 1.3k to 2.6k events
- * a second are timed from 10k up to 1.3M events/s, and the reservoirs' last 1024 samples span about
- * half a second, instead of a fraction of a millisecond on a fast stage. Reading the clock costs as
- * much as the handoff itself: a ring of a hundred stages at 80k events/s each, every event timed,
- * made 8.4 M hops/s on 2 cores, and 14.8 M sampled (BENCHMARKS.md, run 7). Stages with a queue-age deadline, a token bucket or the
- * overload controller time every event.
+ * event's place in the queue). So 1.3k to 2.6k events a second are timed from 10k up to 1.3M
+ * events/s, and the reservoirs' last 1024 samples span about half a second, instead of a fraction of
+ * a millisecond on a fast stage. Reading the clock costs as much as the handoff itself: a ring of a
+ * hundred stages at 80k events/s each, every event timed, made 8.4 M hops/s on 2 cores, and 14.8 M
+ * sampled (BENCHMARKS.md, run 7). Stages with a queue-age deadline, a token bucket or the overload
+ * controller time every event.
  */
 public final class Stage<E> implements Sink<E> {
     private static final Logger LOG = System.getLogger(Stage.class.getName());
@@ -250,10 +250,7 @@ public final class Stage<E> implements Sink<E> {
         if (closed) {
             return reject(RejectReason.CLOSED);
         }
-        // nanoTime costs 30-45 ns here, as much as the whole handoff: on a busy stage only a sample
-        // of events is timed (every event otherwise, so light traffic is measured in full).
-        int mask = sampleMask;
-        boolean timed = timeEvery || mask == 0 || sampled(queue.added(), mask);
+        boolean timed = timesNextEvent();
         long now = timed ? clock.getAsLong() : 0;  // gates use it only for token buckets: timeEvery
         for (Gate g : gates) {
             RejectReason no = g.check(event, now);
@@ -295,6 +292,16 @@ public final class Stage<E> implements Sink<E> {
     }
 
     /**
+     * Whether the event about to be enqueued carries its enqueue time. nanoTime costs 30-45 ns here,
+     * as much as the whole handoff: on a busy stage only a sample of events is timed (every event
+     * otherwise, so light traffic is measured in full).
+     */
+    private boolean timesNextEvent() {
+        int mask = sampleMask;
+        return timeEvery || mask == 0 || sampled(queue.added(), mask);
+    }
+
+    /**
      * Whether the event offered at {@code position} in the queue is timed, one position in
      * {@code mask + 1}: a multiplicative (Fibonacci) hash spreads the timed positions like a random
      * pick would, so no period in the traffic lines up with them. A random draw per offer cost two
@@ -329,9 +336,7 @@ public final class Stage<E> implements Sink<E> {
             return reject(RejectReason.CLOSED);
         }
         int cls = overload == null ? 0 : requestClassOf(event);
-        int mask = sampleMask;
-        boolean timed = timeEvery || mask == 0 || sampled(queue.added(), mask);
-        return enqueue(timed ? new Envelope<>(event, clock.getAsLong(), cls) : event, true);
+        return enqueue(timesNextEvent() ? new Envelope<>(event, clock.getAsLong(), cls) : event, true);
     }
 
     /** A full queue: wait for room, as a pool worker by helping (see offerHelping), at most timeoutNanos. */
