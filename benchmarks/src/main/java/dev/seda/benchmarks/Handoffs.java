@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * One stage-to-stage handoff each: producers call {@link Handoff#send}, which waits while the queue
@@ -35,6 +34,10 @@ final class Handoffs {
     static final int CAPACITY = 1024;
     /** Most events a consumer takes at once. */
     static final int BATCH = 256;
+    /** Stage.RUN: the most events a single-threaded stage's worker claims at once. */
+    static final int RUN = 32;
+    /** Stage.SLIP_YIELDS: a caught-up worker's yields before it looks again. */
+    static final int SLIP_YIELDS = 4;
     /** Spins before yielding, for every seda waiter in these benchmarks: the runtime's by default. */
     static final int SPINS = Integer.getInteger("seda.bench.spins", Waiters.SPINS);
     /** Yields after spinning, before parking (see Waiters#await), of a consumer waiting for events. */
@@ -75,8 +78,12 @@ final class Handoffs {
     }
 
     /**
-     * BoundedMpmcQueue as a stage would use it: offer then signal; the worker drains a batch into a
-     * list, signals room, handles the list; an idle worker spins briefly and parks on a Waiters.
+     * BoundedMpmcQueue and Waiters alone, used the way a single-threaded stage's worker uses them,
+     * without the rest of a stage: offer then signal; the worker claims a run of up to {@link #RUN}
+     * events with one CAS and releases each (and signals room) just before handling it; a worker that
+     * caught up with busy producers slips (a few yields, so that it takes the next events a run at a
+     * time instead of trading each slot's cache lines with the producer); an idle worker spins
+     * briefly and parks on a Waiters. Against seda-stage, it shows what a stage costs over its queue.
      */
     static final class SedaQueue extends Handoff {
         private final BoundedMpmcQueue<Object> queue = new BoundedMpmcQueue<>(CAPACITY);
@@ -92,19 +99,25 @@ final class Handoffs {
         }
 
         private void consume() {
-            List<Object> batch = new ArrayList<>(BATCH);
-            Consumer<Object> add = batch::add;
+            Object[] run = new Object[RUN];
             while (running) {
-                int n = queue.drain(add, BATCH);
+                int n = queue.claim(run, RUN);
                 if (n == 0) {
                     notEmpty.await(() -> !queue.isEmpty() || !running, SPINS, YIELDS, IDLE_NANOS);
                     continue;
                 }
-                notFull.signal(n);
                 for (int i = 0; i < n; i++) {
-                    Blackholes.handle(batch.get(i));
+                    Object e = run[i];
+                    run[i] = null;
+                    queue.release(1);
+                    notFull.signal();
+                    Blackholes.handle(e);
                 }
-                batch.clear();
+                if (n < RUN && !queue.isEmpty()) {
+                    for (int i = 0; i < SLIP_YIELDS; i++) {
+                        Thread.yield();
+                    }
+                }
             }
         }
 
