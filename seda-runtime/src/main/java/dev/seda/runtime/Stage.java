@@ -96,6 +96,8 @@ public final class Stage<E> implements Sink<E> {
     // Compiled admission policies, each with its own state.
     private final Gate[] gates;
     private final Bucket rateLimit;        // the first token-bucket policy, reconfigurable; or null
+    // The first queue-length threshold policy's length, reconfigurable; 0 without one.
+    private volatile int rejectAbove;
     private final long maxQueueAgeNanos;   // the tightest queue-age deadline; 0 for none
     private final ResponseTimeController overload;  // or null
     private final BatchController batching;         // or null: the target stays maxBatch
@@ -168,8 +170,14 @@ public final class Stage<E> implements Sink<E> {
         long age = 0;
         for (AdmissionPolicy p : settings.admission()) {
             if (p instanceof AdmissionPolicy.QueueThreshold t) {
-                int length = t.length();
-                compiled.add((e, n) -> queue.size() >= length ? RejectReason.THRESHOLD : null);
+                AdmissionPolicy.checkRejectAbove(name(), t.length(), settings.queueCapacity());
+                if (rejectAbove == 0) {  // the first one can be changed at run time
+                    rejectAbove = t.length();
+                    compiled.add((e, n) -> queue.size() >= rejectAbove ? RejectReason.THRESHOLD : null);
+                } else {
+                    int length = t.length();
+                    compiled.add((e, n) -> queue.size() >= length ? RejectReason.THRESHOLD : null);
+                }
             } else if (p instanceof AdmissionPolicy.TokenBucket t) {
                 Bucket b = new Bucket(t.eventsPerSecond(), t.burst(), now);
                 firstBucket = firstBucket == null ? b : firstBucket;
@@ -524,8 +532,11 @@ public final class Stage<E> implements Sink<E> {
         }
     }
 
-    /** The thread-pool controller's queue threshold. */
-    public int queueThreshold() {
+    /**
+     * The thread-pool controller's queue threshold ({@code @Stage(growAbove)}): the backlog above
+     * which it considers adding a thread.
+     */
+    public int growAbove() {
         ThreadPoolController pc = poolControl;
         return pc == null ? settings.threadControl().queueThreshold() : pc.threshold();
     }
@@ -535,15 +546,52 @@ public final class Stage<E> implements Sink<E> {
      * @throws IllegalStateException if the stage has no thread-pool controller (it is off, or the
      *     stage runs on the shared pool)
      */
-    public void setQueueThreshold(int events) {
+    public void setGrowAbove(int events) {
         ThreadPoolControl.checkQueueThreshold(events);
         ThreadPoolController pc = poolControl;
         if (pc == null) {
             throw new IllegalStateException("stage '" + name() + "' has no thread-pool controller");
         }
         synchronized (poolLock) {
+            int before = pc.threshold();
             pc.setThreshold(events);
             settings = settings.threadControl(settings.threadControl().withQueueThreshold(events));
+            decide("threads", "reconfigure", before, events, "grow-above threshold set");
+        }
+    }
+
+    /**
+     * The queue length at which the first queue-threshold admission policy ({@code @Stage(rejectAbove)})
+     * rejects, or 0 without one.
+     */
+    public int rejectAbove() {
+        return rejectAbove;
+    }
+
+    /**
+     * Sets the first queue-threshold admission policy's length; offers from now on are judged by it.
+     *
+     * @throws IllegalArgumentException unless 1 <= events < the queue's capacity (at the capacity
+     *     the queue itself refuses, as full)
+     * @throws IllegalStateException if the stage has no queue-threshold admission policy
+     */
+    public void setRejectAbove(int events) {
+        AdmissionPolicy.checkRejectAbove(name(), events, queue.capacity());
+        if (rejectAbove == 0) {
+            throw new IllegalStateException("stage '" + name() + "' has no queue-threshold admission policy");
+        }
+        synchronized (poolLock) {
+            int before = rejectAbove;
+            rejectAbove = events;
+            List<AdmissionPolicy> policies = new ArrayList<>(settings.admission());
+            for (int i = 0; i < policies.size(); i++) {
+                if (policies.get(i) instanceof AdmissionPolicy.QueueThreshold) {
+                    policies.set(i, AdmissionPolicy.queueThreshold(events));
+                    break;
+                }
+            }
+            settings = settings.admission(policies.toArray(new AdmissionPolicy[0]));
+            decide("admission", "reconfigure", before, events, "reject-above threshold set");
         }
     }
 
@@ -570,7 +618,11 @@ public final class Stage<E> implements Sink<E> {
             ThreadPoolControl.checkPositive(d, "response-time target");
         }
         synchronized (poolLock) {
+            Duration[] before = overload.targets();
             overload.setTargets(perClass);
+            decide("overload", "reconfigure", before[before.length - 1].toMillis(),
+                    perClass[perClass.length - 1].toMillis(), "response-time targets set to "
+                    + Arrays.stream(perClass).map(d -> d.toMillis() + " ms").toList() + " (least important first)");
             OverloadControl o = settings.overload();
             settings = settings.overload(new OverloadControl(List.of(perClass), o.classifier(), o.samples(),
                     o.window(), o.initialRate(), o.minRate(), o.maxRate(), o.increase(), o.decrease(),

@@ -40,8 +40,10 @@ final class StageMBean implements StageMXBean {
     @Override public void setMinThreads(int min) { stage.setThreads(min, stage.settings().maxThreads()); }
     @Override public int getMaxThreads() { return stage.settings().maxThreads(); }
     @Override public void setMaxThreads(int max) { stage.setThreads(stage.settings().minThreads(), max); }
-    @Override public int getQueueThreshold() { return stage.queueThreshold(); }
-    @Override public void setQueueThreshold(int events) { stage.setQueueThreshold(events); }
+    @Override public int getGrowAbove() { return stage.growAbove(); }
+    @Override public void setGrowAbove(int events) { stage.setGrowAbove(events); }
+    @Override public int getRejectAbove() { return stage.rejectAbove(); }
+    @Override public void setRejectAbove(int events) { stage.setRejectAbove(events); }
     @Override public int getBatchTarget() { return stage.batchTarget(); }
     @Override public double getQueueingDelayP50Millis() { return millis(stage.metrics().queueingDelay().p50Nanos()); }
     @Override public double getQueueingDelayP90Millis() { return millis(stage.metrics().queueingDelay().p90Nanos()); }
@@ -49,7 +51,9 @@ final class StageMBean implements StageMXBean {
     @Override public double getServiceTimeP50Millis() { return millis(stage.metrics().serviceTime().p50Nanos()); }
     @Override public double getServiceTimeP90Millis() { return millis(stage.metrics().serviceTime().p90Nanos()); }
     @Override public double getServiceTimeP99Millis() { return millis(stage.metrics().serviceTime().p99Nanos()); }
+    @Override public double getResponseTimeP50Millis() { return millis(stage.metrics().responseTime().p50Nanos()); }
     @Override public double getResponseTimeP90Millis() { return millis(stage.metrics().responseTime().p90Nanos()); }
+    @Override public double getResponseTimeP99Millis() { return millis(stage.metrics().responseTime().p99Nanos()); }
     @Override public double getAdmissionRate() { return stage.metrics().admissionRate(); }
 
     @Override

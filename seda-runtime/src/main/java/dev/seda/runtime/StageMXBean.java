@@ -43,10 +43,15 @@ public interface StageMXBean {
 
     void setMaxThreads(int max);
 
-    /** The thread-pool controller's queue threshold. */
-    int getQueueThreshold();
+    /** The thread-pool controller's queue threshold ({@code @Stage(growAbove)}). */
+    int getGrowAbove();
 
-    void setQueueThreshold(int events);
+    void setGrowAbove(int events);
+
+    /** The queue-threshold admission policy's length ({@code @Stage(rejectAbove)}); 0 without one. */
+    int getRejectAbove();
+
+    void setRejectAbove(int events);
 
     int getBatchTarget();
 
@@ -62,7 +67,11 @@ public interface StageMXBean {
 
     double getServiceTimeP99Millis();
 
+    double getResponseTimeP50Millis();
+
     double getResponseTimeP90Millis();
+
+    double getResponseTimeP99Millis();
 
     /** The overload controller's rate for its least important class, events/s; NaN without one. */
     double getAdmissionRate();

@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
 
 /**
  * Start-up overrides of a stage's settings from the command line, so an operator can retune a
- * deployed server without rebuilding it: {@code --<stage>.threads 2..8}, {@code --<stage>.queue 4096},
+ * deployed server without rebuilding it: {@code --<stage>.threads 2..8}, {@code --<stage>.grow-above 20},
+ * {@code --<stage>.batch 1..64}, {@code --<stage>.queue 4096},
+ * {@code --<stage>.when-full reject|block|drop-oldest}, {@code --<stage>.block-ms 100},
  * {@code --<stage>.response-target-ms 200[,50]}, {@code --<stage>.max-rate 500},
  * {@code --<stage>.reject-above 100}, {@code --<stage>.max-age-ms 250}, {@code --<stage>.pool own|shared}.
  * A malformed value is an {@link IllegalArgumentException} naming the option.
@@ -25,16 +27,35 @@ final class StageOverrides {
         StageSettings s = settings;
         Optional<String> threads = config.get(name + ".threads");
         if (threads.isPresent()) {
-            Matcher m = RANGE.matcher(threads.get().trim());
-            if (!m.matches()) {
-                throw bad(name + ".threads", threads.get(), "n or min..max");
-            }
-            int min = Integer.parseInt(m.group(1));
-            s = s.threads(min, m.group(2) == null ? min : Integer.parseInt(m.group(2)));
+            int[] range = range(name + ".threads", threads.get());
+            s = s.threads(range[0], range[1]);
+        }
+        Optional<String> growAbove = config.get(name + ".grow-above");
+        if (growAbove.isPresent()) {
+            s = s.threadControl(s.threadControl().withQueueThreshold(positiveInt(name + ".grow-above", growAbove.get())));
+        }
+        Optional<String> batch = config.get(name + ".batch");
+        if (batch.isPresent()) {
+            int[] range = range(name + ".batch", batch.get());
+            s = s.batch(range[0], range[1]);
         }
         Optional<String> queue = config.get(name + ".queue");
         if (queue.isPresent()) {
             s = s.queue(positiveInt(name + ".queue", queue.get()));
+        }
+        Optional<String> whenFull = config.get(name + ".when-full");
+        Optional<String> blockMillis = config.get(name + ".block-ms");
+        if (whenFull.isPresent() || blockMillis.isPresent()) {
+            WhenFull policy = whenFull.isEmpty() ? s.whenFull()
+                    : switch (whenFull.get().trim().toLowerCase(Locale.ROOT)) {
+                        case "reject" -> WhenFull.REJECT;
+                        case "block" -> WhenFull.BLOCK;
+                        case "drop-oldest" -> WhenFull.DROP_OLDEST;
+                        default -> throw bad(name + ".when-full", whenFull.get(), "reject, block or drop-oldest");
+                    };
+            Duration timeout = blockMillis.isEmpty() ? s.blockTimeout()
+                    : Duration.ofMillis(positiveInt(name + ".block-ms", blockMillis.get()));
+            s = s.whenFull(policy, timeout);
         }
         Optional<String> targets = config.get(name + ".response-target-ms");
         if (targets.isPresent()) {
@@ -77,6 +98,16 @@ final class StageOverrides {
             });
         }
         return s;
+    }
+
+    /** {@code n} (as n..n) or {@code min..max}; the settings check the bounds' order. */
+    private static int[] range(String option, String value) {
+        Matcher m = RANGE.matcher(value.trim());
+        if (!m.matches()) {
+            throw bad(option, value, "n or min..max");
+        }
+        int min = Integer.parseInt(m.group(1));
+        return new int[] {min, m.group(2) == null ? min : Integer.parseInt(m.group(2))};
     }
 
     private static int positiveInt(String option, String value) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -58,6 +59,69 @@ class AdmissionTest {
             assertEquals(List.of(1, 2, 3), gate.seen);
             assertAccounted(s.metrics());
         }
+    }
+
+    @Test
+    void aStageStopsReportingOverloadASecondAfterItsLastRejection() throws Exception {
+        StageTest.Gate gate = new StageTest.Gate();
+        try (SedaGraph g = single(StageSettings.of("s").admission(AdmissionPolicy.queueThreshold(1)), gate)) {
+            g.start();
+            Stage<Integer> s = only(g);
+            assertFalse(s.overloaded(), "nothing rejected yet");
+            gate.occupy(s);
+            assertTrue(s.offer(2));
+            assertFalse(s.offer(3));
+            long rejectedAt = System.nanoTime();
+            assertTrue(s.overloaded());
+            gate.release.countDown();
+            while (s.overloaded()) {
+                assertTrue(System.nanoTime() - rejectedAt < TimeUnit.SECONDS.toNanos(5), "still overloaded");
+                Thread.sleep(20);
+            }
+            assertTrue(System.nanoTime() - rejectedAt >= TimeUnit.MILLISECONDS.toNanos(900),
+                    "a rejection counts for about a second");
+            assertTrue(g.stop(Duration.ofSeconds(5)));
+        }
+    }
+
+    @Test
+    void theThresholdCanBeChangedWhileTheStageRuns() throws Exception {
+        StageTest.Gate gate = new StageTest.Gate();
+        try (SedaGraph g = single(StageSettings.of("s").queue(16).admission(AdmissionPolicy.queueThreshold(4)), gate)) {
+            g.start();
+            Stage<Integer> s = only(g);
+            gate.occupy(s);
+            assertTrue(s.offer(2));
+            assertTrue(s.offer(3));
+            s.setRejectAbove(2);
+            assertFalse(s.offer(4), "two queued: the new threshold refuses a third");
+            assertEquals(2, s.rejectAbove());
+            assertEquals(List.of(AdmissionPolicy.queueThreshold(2)), s.settings().admission());
+            StageSettings before = s.settings();
+            assertThrows(IllegalArgumentException.class, () -> s.setRejectAbove(0));
+            assertThrows(IllegalArgumentException.class, () -> s.setRejectAbove(16), "at the capacity it would never act");
+            assertEquals(before, s.settings(), "a rejected value changes nothing");
+            s.setRejectAbove(3);
+            assertTrue(s.offer(5));
+            assertFalse(s.offer(6));
+            assertEquals(2, s.metrics().rejected(RejectReason.THRESHOLD));
+            assertTrue(s.metrics().decisions().stream().anyMatch(d -> d.reason().contains("reject-above")));
+            gate.release.countDown();
+            assertTrue(g.stop(Duration.ofSeconds(5)));
+            assertEquals(List.of(1, 2, 3, 5), gate.seen);
+            assertAccounted(s.metrics());
+        }
+    }
+
+    @Test
+    void aThresholdAtOrAboveTheCapacityIsRefusedWhenTheStageIsBuilt() {
+        SedaGraph.Builder b = SedaGraph.builder("adm").jmx(false);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> b.stage(StageSettings.of("s").admission(AdmissionPolicy.queueThreshold(64)).queue(64)));
+        assertTrue(e.getMessage().contains("below the queue capacity 64"), e.getMessage());
+        // Written the other way round, the settings are as good: only the stage checks them together.
+        assertEquals(63, b.stage(StageSettings.of("t").admission(AdmissionPolicy.queueThreshold(63)).queue(64))
+                .rejectAbove());
     }
 
     @Test
@@ -175,7 +239,9 @@ class AdmissionTest {
             Stage<Integer> s = only(g);
             assertThrows(IllegalArgumentException.class, () -> s.setThreads(0, 2));
             assertThrows(IllegalArgumentException.class, () -> s.setThreads(3, 2));
-            assertThrows(IllegalArgumentException.class, () -> s.setQueueThreshold(-1));
+            assertThrows(IllegalArgumentException.class, () -> s.setGrowAbove(-1));
+            assertThrows(IllegalStateException.class, () -> s.setRejectAbove(10));
+            assertEquals(0, s.rejectAbove());
             assertThrows(IllegalStateException.class, () -> s.setRateLimit(10));
             assertThrows(IllegalArgumentException.class, () -> s.setRateLimit(0));
             assertThrows(IllegalArgumentException.class, () -> s.setRateLimit(Double.NaN));
@@ -183,10 +249,10 @@ class AdmissionTest {
             assertThrows(IllegalArgumentException.class, () -> s.offer(1, 1));
             assertEquals(StageSettings.of("s").threads(1, 4), s.settings());
             s.setThreads(2, 8);
-            s.setQueueThreshold(50);
+            s.setGrowAbove(50);
             assertEquals(StageSettings.of("s").threads(2, 8)
                     .threadControl(ThreadPoolControl.DEFAULT.withQueueThreshold(50)), s.settings());
-            assertEquals(50, s.queueThreshold());
+            assertEquals(50, s.growAbove());
         }
     }
 

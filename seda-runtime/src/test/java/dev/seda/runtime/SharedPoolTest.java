@@ -111,7 +111,7 @@ class SharedPoolTest {
             }
             ThreadPoolControllerTest.await(() -> s.metrics().handled() == 400, 10_000, "the events to be handled");
             assertTrue(c.most.get() > 1, "ran up to " + c.most.get() + " at once");
-            assertThrows(IllegalStateException.class, () -> s.setQueueThreshold(5),
+            assertThrows(IllegalStateException.class, () -> s.setGrowAbove(5),
                     "no thread-pool controller on a shared pool");
         }
     }

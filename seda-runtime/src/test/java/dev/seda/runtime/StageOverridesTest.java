@@ -17,10 +17,17 @@ class StageOverridesTest {
                 .admission(AdmissionPolicy.tokenBucket(10, 10));
         Config config = Config.fromArgs("--lookup.threads", "2..8", "--lookup.queue=4096",
                 "--lookup.response-target-ms", "200,50", "--lookup.max-rate", "500", "--lookup.reject-above", "100",
-                "--lookup.max-age-ms", "250", "--lookup.pool", "shared", "--other.queue", "1");
+                "--lookup.max-age-ms", "250", "--lookup.pool", "shared", "--other.queue", "1",
+                "--lookup.grow-above", "20", "--lookup.batch", "4..32", "--lookup.when-full", "block",
+                "--lookup.block-ms", "250");
         StageSettings s = StageOverrides.apply(base, config);
         assertEquals(2, s.minThreads());
         assertEquals(8, s.maxThreads());
+        assertEquals(20, s.threadControl().queueThreshold());
+        assertEquals(4, s.minBatch());
+        assertEquals(32, s.maxBatch());
+        assertEquals(WhenFull.BLOCK, s.whenFull());
+        assertEquals(Duration.ofMillis(250), s.blockTimeout());
         assertEquals(4096, s.queueCapacity());
         assertEquals(List.of(Duration.ofMillis(200), Duration.ofMillis(50)), s.overload().targets());
         assertEquals(List.of(AdmissionPolicy.tokenBucket(500, 500), AdmissionPolicy.queueThreshold(100),
@@ -41,7 +48,9 @@ class StageOverridesTest {
         StageSettings base = StageSettings.of("a");
         for (String[] bad : List.of(new String[] {"--a.threads", "many"}, new String[] {"--a.queue", "0"},
                 new String[] {"--a.response-target-ms", "fast"}, new String[] {"--a.max-rate", "-3"},
-                new String[] {"--a.pool", "elsewhere"})) {
+                new String[] {"--a.pool", "elsewhere"}, new String[] {"--a.grow-above", "-1"},
+                new String[] {"--a.batch", "some"}, new String[] {"--a.when-full", "wait"},
+                new String[] {"--a.block-ms", "soon"})) {
             var e = assertThrows(IllegalArgumentException.class,
                     () -> StageOverrides.apply(base, Config.fromArgs(bad)));
             assertTrue(e.getMessage().startsWith(bad[0] + " expects"), e.getMessage());
@@ -49,6 +58,24 @@ class StageOverridesTest {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> StageOverrides.apply(base, Config.fromArgs("--a.threads", "4..2")));
         assertTrue(e.getMessage().contains("threads must satisfy 1 <= min <= max"), e.getMessage());
+    }
+
+    @Test
+    void theBlockTimeoutAloneKeepsTheStagesPolicy() {
+        StageSettings base = StageSettings.of("a").whenFull(WhenFull.DROP_OLDEST, Duration.ofMillis(100));
+        StageSettings s = StageOverrides.apply(base, Config.fromArgs("--a.block-ms", "40"));
+        assertEquals(WhenFull.DROP_OLDEST, s.whenFull());
+        assertEquals(Duration.ofMillis(40), s.blockTimeout());
+    }
+
+    @Test
+    void aThresholdAtTheOverriddenCapacityStopsTheStart() {
+        SedaGraph.Builder graph = SedaGraph.builder("g").jmx(false)
+                .overrides(Config.fromArgs("--a.queue", "100"));
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> graph.stage(StageSettings.of("a").admission(AdmissionPolicy.queueThreshold(900)).queue(1000)));
+        assertTrue(e.getMessage().contains("reject-above must be at least 1 and below the queue capacity 100"),
+                e.getMessage());
     }
 
     @Test

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +32,7 @@ class TelemetryTest {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         SedaGraph.Builder b = SedaGraph.builder("jmx-test");
         Stage<Integer> s = b.stage(StageSettings.of("parse").threads(1, 2)
-                .admission(AdmissionPolicy.tokenBucket(1000, 10))
+                .admission(AdmissionPolicy.tokenBucket(1000, 10), AdmissionPolicy.queueThreshold(100))
                 .overload(OverloadControl.of(Duration.ofMillis(200), Duration.ofMillis(100))));
         b.handler(s, e -> { });
         SedaGraph g = b.build();
@@ -51,8 +52,11 @@ class TelemetryTest {
             server.setAttribute(name, new Attribute("MinThreads", 3));
             assertEquals(3, s.metrics().threads(), "the new min starts threads at once");
             assertEquals(6, server.getAttribute(name, "MaxThreads"));
-            server.setAttribute(name, new Attribute("QueueThreshold", 40));
-            assertEquals(40, s.queueThreshold());
+            server.setAttribute(name, new Attribute("GrowAbove", 40));
+            assertEquals(40, s.growAbove());
+            server.setAttribute(name, new Attribute("RejectAbove", 20));
+            assertEquals(20, s.rejectAbove());
+            assertEquals(20, server.getAttribute(name, "RejectAbove"));
             server.setAttribute(name, new Attribute("RateLimit", 50.0));
             assertEquals(50.0, s.rateLimit());
             server.setAttribute(name, new Attribute("ResponseTimeTargetMillis", 30L));
@@ -63,13 +67,20 @@ class TelemetryTest {
             StageSettings before = s.settings();
             expectRejected(server, name, new Attribute("MinThreads", 7), IllegalArgumentException.class);
             expectRejected(server, name, new Attribute("MaxThreads", 0), IllegalArgumentException.class);
-            expectRejected(server, name, new Attribute("QueueThreshold", -1), IllegalArgumentException.class);
+            expectRejected(server, name, new Attribute("GrowAbove", -1), IllegalArgumentException.class);
+            expectRejected(server, name, new Attribute("RejectAbove", 0), IllegalArgumentException.class);
+            expectRejected(server, name, new Attribute("RejectAbove", 1024), IllegalArgumentException.class);
             expectRejected(server, name, new Attribute("RateLimit", -5.0), IllegalArgumentException.class);
             expectRejected(server, name, new Attribute("ResponseTimeTargetsMillis", new long[] {5}),
                     IllegalArgumentException.class);
             expectRejected(server, name, new Attribute("ResponseTimeTargetMillis", 0L), IllegalArgumentException.class);
             assertEquals(before, s.settings(), "a rejected value changes nothing");
-            assertTrue(((String[]) server.getAttribute(name, "RecentDecisions"))[0].contains("threads reconfigure"));
+            String[] decisions = (String[]) server.getAttribute(name, "RecentDecisions");
+            assertTrue(decisions[0].contains("threads reconfigure"), decisions[0]);
+            for (String change : List.of("grow-above threshold set", "admission reconfigure", "rate reconfigure",
+                    "overload reconfigure")) {
+                assertTrue(Stream.of(decisions).anyMatch(d -> d.contains(change)), change + " in " + List.of(decisions));
+            }
         } finally {
             assertTrue(g.stop(Duration.ofSeconds(5)));
         }
@@ -117,10 +128,11 @@ class TelemetryTest {
             });
             rs.startAsync();
             SedaGraph.Builder b = SedaGraph.builder("jfr-test").jmx(false);
-            Stage<Integer> s = b.stage(StageSettings.of("s"));
+            Stage<Integer> s = b.stage(StageSettings.of("s").admission(AdmissionPolicy.<Integer>predicate(e -> e != 99)));
             b.handler(s, e -> { });
             try (SedaGraph g = b.build()) {
                 g.start();
+                assertFalse(s.offer(99));  // before the others: every event that sees them handled counts it
                 s.offer(1);
                 s.offer(2);
                 s.offer(3);
@@ -135,6 +147,10 @@ class TelemetryTest {
         assertEquals(2.0, d.getDouble("to"));
         RecordedEvent m = metrics.get(0);
         assertEquals("s", m.getString("stage"));
-        assertEquals(3, m.getLong("arrivals"));
+        assertEquals(4, m.getLong("arrivals"));
+        assertEquals(1, m.getLong("rejected"));
+        assertEquals(1, m.getLong("rejectedPredicate"), "rejections by reason");
+        assertEquals(0, m.getLong("rejectedFull"));
+        assertTrue(m.getDuration("responseTimeP99").compareTo(m.getDuration("responseTimeP50")) >= 0);
     }
 }
