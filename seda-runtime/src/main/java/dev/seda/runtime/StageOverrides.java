@@ -72,19 +72,18 @@ final class StageOverrides {
         Optional<String> rate = config.get(name + ".max-rate");
         if (rate.isPresent()) {
             double perSecond = positiveDouble(name + ".max-rate", rate.get());
-            admission.removeIf(p -> p instanceof AdmissionPolicy.TokenBucket);
-            admission.add(AdmissionPolicy.tokenBucket(perSecond, (int) Math.max(1, Math.ceil(perSecond))));
+            replace(admission, AdmissionPolicy.TokenBucket.class,
+                    AdmissionPolicy.tokenBucket(perSecond, (int) Math.max(1, Math.ceil(perSecond))));
         }
         Optional<String> rejectAbove = config.get(name + ".reject-above");
         if (rejectAbove.isPresent()) {
-            admission.removeIf(p -> p instanceof AdmissionPolicy.QueueThreshold);
-            admission.add(AdmissionPolicy.queueThreshold(positiveInt(name + ".reject-above", rejectAbove.get())));
+            replace(admission, AdmissionPolicy.QueueThreshold.class,
+                    AdmissionPolicy.queueThreshold(positiveInt(name + ".reject-above", rejectAbove.get())));
         }
         Optional<String> maxAge = config.get(name + ".max-age-ms");
         if (maxAge.isPresent()) {
-            admission.removeIf(p -> p instanceof AdmissionPolicy.QueueAge);
-            admission.add(AdmissionPolicy.maxQueueAge(Duration.ofMillis(positiveInt(name + ".max-age-ms",
-                    maxAge.get()))));
+            replace(admission, AdmissionPolicy.QueueAge.class,
+                    AdmissionPolicy.maxQueueAge(Duration.ofMillis(positiveInt(name + ".max-age-ms", maxAge.get()))));
         }
         if (!admission.equals(s.admission())) {
             s = s.admission(admission.toArray(AdmissionPolicy[]::new));
@@ -98,6 +97,23 @@ final class StageOverrides {
             });
         }
         return s;
+    }
+
+    /**
+     * Puts {@code policy} in the place of the policies of its kind, or last if there is none: the
+     * order of a stage's policies decides which reason a rejection is counted under, so an override
+     * changes a value, not the order.
+     */
+    private static void replace(List<AdmissionPolicy> policies, Class<? extends AdmissionPolicy> kind,
+                                AdmissionPolicy policy) {
+        int at = -1;
+        for (int i = policies.size() - 1; i >= 0; i--) {
+            if (kind.isInstance(policies.get(i))) {
+                policies.remove(i);
+                at = i;
+            }
+        }
+        policies.add(at < 0 ? policies.size() : at, policy);
     }
 
     /** {@code n} (as n..n) or {@code min..max}; the settings check the bounds' order. */

@@ -61,6 +61,15 @@ class StageOverridesTest {
     }
 
     @Test
+    void anOverriddenPolicyKeepsItsPlaceInTheOrder() {
+        StageSettings base = StageSettings.of("a").admission(AdmissionPolicy.queueThreshold(50),
+                AdmissionPolicy.tokenBucket(10, 10), AdmissionPolicy.maxQueueAge(Duration.ofMillis(9)));
+        StageSettings s = StageOverrides.apply(base, Config.fromArgs("--a.max-rate", "500", "--a.reject-above", "60"));
+        assertEquals(List.of(AdmissionPolicy.queueThreshold(60), AdmissionPolicy.tokenBucket(500, 500),
+                AdmissionPolicy.maxQueueAge(Duration.ofMillis(9))), s.admission(), "the order decides the reason");
+    }
+
+    @Test
     void theBlockTimeoutAloneKeepsTheStagesPolicy() {
         StageSettings base = StageSettings.of("a").whenFull(WhenFull.DROP_OLDEST, Duration.ofMillis(100));
         StageSettings s = StageOverrides.apply(base, Config.fromArgs("--a.block-ms", "40"));
