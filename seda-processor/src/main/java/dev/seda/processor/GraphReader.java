@@ -7,6 +7,7 @@ import com.palantir.javapoet.WildcardTypeName;
 import dev.seda.annotations.Emits;
 import dev.seda.annotations.Every;
 import dev.seda.annotations.Listen;
+import dev.seda.annotations.Pool;
 import dev.seda.annotations.QueueFull;
 import dev.seda.annotations.Stage;
 import dev.seda.annotations.StageGraph;
@@ -463,6 +464,12 @@ final class GraphReader {
             diagnostics.error(method, "SedaRejectAbove", quoted + " has rejectAbove = " + stage.rejectAbove()
                             + " with a queue of " + stage.queue() + ".",
                     "use a length below the queue's capacity, or 0 for none.");
+        }
+        if (stage.growAbove() > 0 && stage.pool() == Pool.SHARED) {
+            diagnostics.error(method, "SedaGrowAboveShared", quoted + " runs on the shared pool and has growAbove = "
+                            + stage.growAbove() + ", which tunes the thread-pool controller of a stage with its own threads.",
+                    "remove growAbove (on the shared pool, threads caps how many of the stage's events run at once), "
+                            + "or use pool = Pool.OWN.");
         }
         if (stage.maxQueueAgeMillis() < 0 || stage.growAbove() < 0) {
             diagnostics.error(method, "SedaNegativeSetting", quoted + " has a negative maxQueueAgeMillis or growAbove.",

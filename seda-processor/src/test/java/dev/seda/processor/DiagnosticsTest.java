@@ -173,6 +173,11 @@ class DiagnosticsTest {
                           @Stage(queue = 100, rejectAbove = 100)
                           void a(String s) {}
                         }"""),
+                Arguments.of("SedaGrowAboveShared", 10, """
+                        @StageGraph(value = "g", sharedThreads = 2) class Svc {
+                          @Stage(threads = "1..4", growAbove = 20, pool = Pool.SHARED)
+                          void a(String s) {}
+                        }"""),
                 Arguments.of("SedaNegativeSetting", 10, """
                         @StageGraph("g") class Svc {
                           @Stage(maxQueueAgeMillis = -1)
