@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 /**
  * Start-up overrides of a stage's settings from the command line, so an operator can retune a
  * deployed server without rebuilding it: {@code --<stage>.threads 2..8}, {@code --<stage>.grow-above 20},
+ * {@code --<stage>.sample-ms 2000}, {@code --<stage>.idle-ms 1000} (the thread-pool controller's),
  * {@code --<stage>.batch 1..64}, {@code --<stage>.queue 4096},
  * {@code --<stage>.when-full reject|block|drop-oldest}, {@code --<stage>.block-ms 100},
  * {@code --<stage>.response-target-ms 200[,50]}, {@code --<stage>.max-rate 500},
@@ -33,6 +34,15 @@ final class StageOverrides {
         Optional<String> growAbove = config.get(name + ".grow-above");
         if (growAbove.isPresent()) {
             s = s.threadControl(s.threadControl().withQueueThreshold(positiveInt(name + ".grow-above", growAbove.get())));
+        }
+        Optional<String> sample = config.get(name + ".sample-ms");
+        if (sample.isPresent()) {
+            s = s.threadControl(s.threadControl().withSampleInterval(
+                    Duration.ofMillis(positiveInt(name + ".sample-ms", sample.get()))));
+        }
+        Optional<String> idle = config.get(name + ".idle-ms");
+        if (idle.isPresent()) {
+            s = s.threadControl(s.threadControl().withIdleTimeout(Duration.ofMillis(positiveInt(name + ".idle-ms", idle.get()))));
         }
         Optional<String> batch = config.get(name + ".batch");
         if (batch.isPresent()) {

@@ -19,11 +19,12 @@ class StageOverridesTest {
                 "--lookup.response-target-ms", "200,50", "--lookup.max-rate", "500", "--lookup.reject-above", "100",
                 "--lookup.max-age-ms", "250", "--lookup.pool", "shared", "--other.queue", "1",
                 "--lookup.grow-above", "20", "--lookup.batch", "4..32", "--lookup.when-full", "block",
-                "--lookup.block-ms", "250");
+                "--lookup.block-ms", "250", "--lookup.sample-ms", "500", "--lookup.idle-ms", "3000");
         StageSettings s = StageOverrides.apply(base, config);
         assertEquals(2, s.minThreads());
         assertEquals(8, s.maxThreads());
-        assertEquals(20, s.threadControl().queueThreshold());
+        assertEquals(ThreadPoolControl.DEFAULT.withQueueThreshold(20).withSampleInterval(Duration.ofMillis(500))
+                .withIdleTimeout(Duration.ofSeconds(3)), s.threadControl());
         assertEquals(4, s.minBatch());
         assertEquals(32, s.maxBatch());
         assertEquals(WhenFull.BLOCK, s.whenFull());
@@ -50,7 +51,8 @@ class StageOverridesTest {
                 new String[] {"--a.response-target-ms", "fast"}, new String[] {"--a.max-rate", "-3"},
                 new String[] {"--a.pool", "elsewhere"}, new String[] {"--a.grow-above", "-1"},
                 new String[] {"--a.batch", "some"}, new String[] {"--a.when-full", "wait"},
-                new String[] {"--a.block-ms", "soon"})) {
+                new String[] {"--a.block-ms", "soon"}, new String[] {"--a.sample-ms", "0"},
+                new String[] {"--a.idle-ms", "-1"})) {
             var e = assertThrows(IllegalArgumentException.class,
                     () -> StageOverrides.apply(base, Config.fromArgs(bad)));
             assertTrue(e.getMessage().startsWith(bad[0] + " expects"), e.getMessage());
