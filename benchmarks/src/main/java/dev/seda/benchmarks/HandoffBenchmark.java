@@ -23,8 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * events really cross from producer to consumer, not the rate of failed offers.
  *
  * <p>{@code impl}: {@code seda-queue} (BoundedMpmcQueue + Waiters alone, the consumer taking them
- * as a one-thread stage's worker does: runs of up to 32, a slip when caught up), {@code seda-stage} (a real {@code Stage} in a {@code SedaGraph}: the same queue and
- * Waiters plus everything a stage does per event, one event per handler call, its own worker),
+ * as a one-thread stage's worker does: runs of up to 32, a slip when caught up), {@code seda-stage}
+ * (a real {@code Stage} in a {@code SedaGraph}: the same queue and Waiters plus everything a stage
+ * does per event, one event per handler call, its own worker),
  * {@code seda-stage-shared} (the same on a shared pool of one worker), {@code abq}
  * (ArrayBlockingQueue, put / take + drainTo), {@code abq-take} (ArrayBlockingQueue, put / take, one
  * event per take, as a hand-written stage thread or a ThreadPoolExecutor worker does), and

@@ -467,7 +467,8 @@ final class GraphReader {
         }
         if (stage.growAbove() > 0 && stage.pool() == Pool.SHARED) {
             diagnostics.error(method, "SedaGrowAboveShared", quoted + " runs on the shared pool and has growAbove = "
-                            + stage.growAbove() + ", which tunes the thread-pool controller of a stage with its own threads.",
+                            + stage.growAbove() + ", which tunes the thread-pool controller of a stage with its"
+                            + " own threads.",
                     "remove growAbove (on the shared pool, threads caps how many of the stage's events run at once), "
                             + "or use pool = Pool.OWN.");
         }

@@ -484,11 +484,11 @@ public final class SedaGraph implements AutoCloseable {
 
         /**
          * Applies start-up overrides from the command line to the stages created after this call:
-         * {@code --<stage>.threads}, {@code .grow-above}, {@code .sample-ms}, {@code .idle-ms}, {@code .batch}, {@code .queue},
-         * {@code .when-full}, {@code .block-ms}, {@code .response-target-ms}, {@code .max-rate},
-         * {@code .reject-above}, {@code .max-age-ms}, {@code .pool} (see {@code StageOverrides}), {@code --shared-threads} for
-         * the graph's shared pool, and {@code --io-threads} and {@code --io-priority} for its selector
-         * threads.
+         * {@code --<stage>.threads}, {@code .grow-above}, {@code .sample-ms}, {@code .idle-ms},
+         * {@code .batch}, {@code .queue}, {@code .when-full}, {@code .block-ms},
+         * {@code .response-target-ms}, {@code .max-rate}, {@code .reject-above}, {@code .max-age-ms},
+         * {@code .pool} (see {@code StageOverrides}); {@code --shared-threads} for the graph's shared
+         * pool, and {@code --io-threads} and {@code --io-priority} for its selector threads.
          *
          * @throws IllegalArgumentException for a malformed value, naming the option
          */

@@ -33,16 +33,18 @@ final class StageOverrides {
         }
         Optional<String> growAbove = config.get(name + ".grow-above");
         if (growAbove.isPresent()) {
-            s = s.threadControl(s.threadControl().withQueueThreshold(positiveInt(name + ".grow-above", growAbove.get())));
+            int events = positiveInt(name + ".grow-above", growAbove.get());
+            s = s.threadControl(s.threadControl().withQueueThreshold(events));
         }
         Optional<String> sample = config.get(name + ".sample-ms");
         if (sample.isPresent()) {
-            s = s.threadControl(s.threadControl().withSampleInterval(
-                    Duration.ofMillis(positiveInt(name + ".sample-ms", sample.get()))));
+            int millis = positiveInt(name + ".sample-ms", sample.get());
+            s = s.threadControl(s.threadControl().withSampleInterval(Duration.ofMillis(millis)));
         }
         Optional<String> idle = config.get(name + ".idle-ms");
         if (idle.isPresent()) {
-            s = s.threadControl(s.threadControl().withIdleTimeout(Duration.ofMillis(positiveInt(name + ".idle-ms", idle.get()))));
+            int millis = positiveInt(name + ".idle-ms", idle.get());
+            s = s.threadControl(s.threadControl().withIdleTimeout(Duration.ofMillis(millis)));
         }
         Optional<String> batch = config.get(name + ".batch");
         if (batch.isPresent()) {
@@ -64,7 +66,7 @@ final class StageOverrides {
                         default -> throw bad(name + ".when-full", whenFull.get(), "reject, block or drop-oldest");
                     };
             Duration timeout = blockMillis.isEmpty() ? s.blockTimeout()
-                    : Duration.ofMillis(positiveInt(name + ".block-ms", blockMillis.get()));
+                    : Duration.ofMillis(nonNegativeInt(name + ".block-ms", blockMillis.get()));
             s = s.whenFull(policy, timeout);
         }
         Optional<String> targets = config.get(name + ".response-target-ms");
@@ -146,6 +148,18 @@ final class StageOverrides {
             // reported below
         }
         throw bad(option, value, "a whole number of at least 1");
+    }
+
+    private static int nonNegativeInt(String option, String value) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw bad(option, value, "a whole number of at least 0");
     }
 
     private static double positiveDouble(String option, String value) {

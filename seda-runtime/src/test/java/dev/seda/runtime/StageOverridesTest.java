@@ -77,6 +77,8 @@ class StageOverridesTest {
         StageSettings s = StageOverrides.apply(base, Config.fromArgs("--a.block-ms", "40"));
         assertEquals(WhenFull.DROP_OLDEST, s.whenFull());
         assertEquals(Duration.ofMillis(40), s.blockTimeout());
+        assertEquals(Duration.ZERO, StageOverrides.apply(base, Config.fromArgs("--a.block-ms", "0")).blockTimeout(),
+                "0 ms, as in @Stage(blockMillis = 0): one try, no wait");
     }
 
     @Test
