@@ -158,7 +158,7 @@ final class ResponseTimeController {
         return buckets[cls].rate();
     }
 
-    /** The smallest class rate: what the stage admits at most for its least important events. */
+    /** Each class's admission rate in events/s, least important first. */
     double[] rates() {
         double[] r = new double[classes];
         for (int c = 0; c < classes; c++) {

@@ -98,7 +98,7 @@ public final class Stage<E> implements Sink<E> {
     private final Bucket rateLimit;        // the first token-bucket policy, reconfigurable; or null
     // The first queue-length threshold policy's length, reconfigurable; 0 without one.
     private volatile int rejectAbove;
-    private final long maxQueueAgeNanos;   // the tightest queue-age deadline; 0 for none
+    private volatile long maxQueueAgeNanos;  // the tightest queue-age deadline, reconfigurable; 0 for none
     private final ResponseTimeController overload;  // or null
     private final BatchController batching;         // or null: the target stays maxBatch
     private volatile ThreadPoolController poolControl;  // own threads with the controller on; else null
@@ -628,6 +628,48 @@ public final class Stage<E> implements Sink<E> {
                     o.window(), o.initialRate(), o.minRate(), o.maxRate(), o.increase(), o.decrease(),
                     o.lowerClassDecrease()));
         }
+    }
+
+    /** The queue-age deadline ({@code @Stage(maxQueueAgeMillis)}; the tightest of several), or null without one. */
+    public Duration maxQueueAge() {
+        long nanos = maxQueueAgeNanos;
+        return nanos == 0 ? null : Duration.ofNanos(nanos);
+    }
+
+    /**
+     * A new queue-age deadline, for the events dequeued from now on; the stage's queue-age policies
+     * become this one.
+     *
+     * @throws IllegalArgumentException unless positive
+     * @throws IllegalStateException if the stage has no queue-age deadline (without one its events
+     *     carry no enqueue time to judge)
+     */
+    public void setMaxQueueAge(Duration deadline) {
+        ThreadPoolControl.checkPositive(deadline, "queue age deadline");
+        if (maxQueueAgeNanos == 0) {
+            throw new IllegalStateException("stage '" + name() + "' has no queue-age deadline");
+        }
+        synchronized (poolLock) {
+            long before = maxQueueAgeNanos;
+            maxQueueAgeNanos = deadline.toNanos();
+            List<AdmissionPolicy> policies = new ArrayList<>();
+            boolean placed = false;
+            for (AdmissionPolicy p : settings.admission()) {
+                if (!(p instanceof AdmissionPolicy.QueueAge)) {
+                    policies.add(p);
+                } else if (!placed) {
+                    policies.add(AdmissionPolicy.maxQueueAge(deadline));
+                    placed = true;
+                }
+            }
+            settings = settings.admission(policies.toArray(new AdmissionPolicy[0]));
+            decide("admission", "reconfigure", before / 1e6, deadline.toNanos() / 1e6, "queue-age deadline set");
+        }
+    }
+
+    /** The overload controller's rate of each request class in events/s, lowest class first; empty without one. */
+    double[] admissionRates() {
+        return overload == null ? new double[0] : overload.rates();
     }
 
     /** The rate of the first token-bucket admission policy in events/s, or NaN without one. */

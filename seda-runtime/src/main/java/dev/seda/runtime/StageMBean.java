@@ -55,6 +55,18 @@ final class StageMBean implements StageMXBean {
     @Override public double getResponseTimeP90Millis() { return millis(stage.metrics().responseTime().p90Nanos()); }
     @Override public double getResponseTimeP99Millis() { return millis(stage.metrics().responseTime().p99Nanos()); }
     @Override public double getAdmissionRate() { return stage.metrics().admissionRate(); }
+    @Override public double[] getAdmissionRates() { return stage.admissionRates(); }
+
+    @Override
+    public long getMaxQueueAgeMillis() {
+        Duration deadline = stage.maxQueueAge();
+        return deadline == null ? 0 : deadline.toMillis();
+    }
+
+    @Override
+    public void setMaxQueueAgeMillis(long millis) {
+        stage.setMaxQueueAge(Duration.ofMillis(millis));
+    }
 
     @Override
     public long getResponseTimeTargetMillis() {

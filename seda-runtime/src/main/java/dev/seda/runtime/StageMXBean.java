@@ -76,6 +76,14 @@ public interface StageMXBean {
     /** The overload controller's rate for its least important class, events/s; NaN without one. */
     double getAdmissionRate();
 
+    /** The overload controller's rate for each request class, least important first; empty without one. */
+    double[] getAdmissionRates();
+
+    /** The queue-age deadline; 0 without one. */
+    long getMaxQueueAgeMillis();
+
+    void setMaxQueueAgeMillis(long millis);
+
     /** The overload controller's target for its most important class; 0 without one. */
     long getResponseTimeTargetMillis();
 

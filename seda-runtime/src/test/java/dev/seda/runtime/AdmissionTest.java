@@ -114,6 +114,30 @@ class AdmissionTest {
     }
 
     @Test
+    void theQueueAgeDeadlineCanBeChangedWhileTheStageRuns() throws Exception {
+        StageTest.Gate gate = new StageTest.Gate();
+        try (SedaGraph g = single(StageSettings.of("s").admission(AdmissionPolicy.maxQueueAge(Duration.ofSeconds(30))),
+                gate)) {
+            g.start();
+            Stage<Integer> s = only(g);
+            gate.occupy(s);
+            assertTrue(s.offer(2));
+            s.setMaxQueueAge(Duration.ofMillis(20));
+            assertEquals(Duration.ofMillis(20), s.maxQueueAge());
+            assertEquals(List.of(AdmissionPolicy.maxQueueAge(Duration.ofMillis(20))), s.settings().admission());
+            StageSettings before = s.settings();
+            assertThrows(IllegalArgumentException.class, () -> s.setMaxQueueAge(Duration.ZERO));
+            assertEquals(before, s.settings(), "a rejected value changes nothing");
+            Thread.sleep(60);
+            gate.release.countDown();
+            assertTrue(g.stop(Duration.ofSeconds(5)));
+            assertEquals(List.of(1), gate.seen, "event 2 waited past the new deadline");
+            assertEquals(1, s.metrics().rejected(RejectReason.EXPIRED));
+            assertAccounted(s.metrics());
+        }
+    }
+
+    @Test
     void aThresholdAtOrAboveTheCapacityIsRefusedWhenTheStageIsBuilt() {
         SedaGraph.Builder b = SedaGraph.builder("adm").jmx(false);
         var e = assertThrows(IllegalArgumentException.class,
@@ -242,6 +266,8 @@ class AdmissionTest {
             assertThrows(IllegalArgumentException.class, () -> s.setGrowAbove(-1));
             assertThrows(IllegalStateException.class, () -> s.setRejectAbove(10));
             assertEquals(0, s.rejectAbove());
+            assertThrows(IllegalStateException.class, () -> s.setMaxQueueAge(Duration.ofMillis(10)));
+            assertEquals(null, s.maxQueueAge());
             assertThrows(IllegalStateException.class, () -> s.setRateLimit(10));
             assertThrows(IllegalArgumentException.class, () -> s.setRateLimit(0));
             assertThrows(IllegalArgumentException.class, () -> s.setRateLimit(Double.NaN));

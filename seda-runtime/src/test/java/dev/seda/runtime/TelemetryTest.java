@@ -32,7 +32,8 @@ class TelemetryTest {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         SedaGraph.Builder b = SedaGraph.builder("jmx-test");
         Stage<Integer> s = b.stage(StageSettings.of("parse").threads(1, 2)
-                .admission(AdmissionPolicy.tokenBucket(1000, 10), AdmissionPolicy.queueThreshold(100))
+                .admission(AdmissionPolicy.tokenBucket(1000, 10), AdmissionPolicy.queueThreshold(100),
+                        AdmissionPolicy.maxQueueAge(Duration.ofSeconds(2)))
                 .overload(OverloadControl.of(Duration.ofMillis(200), Duration.ofMillis(100))));
         b.handler(s, e -> { });
         SedaGraph g = b.build();
@@ -57,6 +58,9 @@ class TelemetryTest {
             server.setAttribute(name, new Attribute("RejectAbove", 20));
             assertEquals(20, s.rejectAbove());
             assertEquals(20, server.getAttribute(name, "RejectAbove"));
+            server.setAttribute(name, new Attribute("MaxQueueAgeMillis", 700L));
+            assertEquals(Duration.ofMillis(700), s.maxQueueAge());
+            assertEquals(2, ((double[]) server.getAttribute(name, "AdmissionRates")).length, "one rate per class");
             server.setAttribute(name, new Attribute("RateLimit", 50.0));
             assertEquals(50.0, s.rateLimit());
             server.setAttribute(name, new Attribute("ResponseTimeTargetMillis", 30L));
@@ -70,6 +74,7 @@ class TelemetryTest {
             expectRejected(server, name, new Attribute("GrowAbove", -1), IllegalArgumentException.class);
             expectRejected(server, name, new Attribute("RejectAbove", 0), IllegalArgumentException.class);
             expectRejected(server, name, new Attribute("RejectAbove", 1024), IllegalArgumentException.class);
+            expectRejected(server, name, new Attribute("MaxQueueAgeMillis", 0L), IllegalArgumentException.class);
             expectRejected(server, name, new Attribute("RateLimit", -5.0), IllegalArgumentException.class);
             expectRejected(server, name, new Attribute("ResponseTimeTargetsMillis", new long[] {5}),
                     IllegalArgumentException.class);
@@ -77,8 +82,8 @@ class TelemetryTest {
             assertEquals(before, s.settings(), "a rejected value changes nothing");
             String[] decisions = (String[]) server.getAttribute(name, "RecentDecisions");
             assertTrue(decisions[0].contains("threads reconfigure"), decisions[0]);
-            for (String change : List.of("grow-above threshold set", "admission reconfigure", "rate reconfigure",
-                    "overload reconfigure")) {
+            for (String change : List.of("grow-above threshold set", "reject-above threshold set",
+                    "queue-age deadline set", "rate reconfigure", "overload reconfigure")) {
                 assertTrue(Stream.of(decisions).anyMatch(d -> d.contains(change)), change + " in " + List.of(decisions));
             }
         } finally {
