@@ -53,18 +53,6 @@ public sealed interface AdmissionPolicy {
         }
     }
 
-    /**
-     * A queue threshold must lie below the queue's capacity: at the capacity the queue itself
-     * refuses (as full), so a threshold there would never act. Checked where the two meet, when a
-     * stage is built or its threshold changed, so that settings can be written in any order.
-     */
-    static void checkRejectAbove(String stage, int length, int capacity) {
-        if (length < 1 || length >= capacity) {
-            throw new IllegalArgumentException("stage '" + stage + "': reject-above must be at least 1 and below"
-                    + " the queue capacity " + capacity + ", got " + length);
-        }
-    }
-
     record TokenBucket(double eventsPerSecond, int burst) implements AdmissionPolicy {
         public TokenBucket {
             checkRate(eventsPerSecond);

@@ -170,7 +170,7 @@ public final class Stage<E> implements Sink<E> {
         long age = 0;
         for (AdmissionPolicy p : settings.admission()) {
             if (p instanceof AdmissionPolicy.QueueThreshold t) {
-                AdmissionPolicy.checkRejectAbove(name(), t.length(), settings.queueCapacity());
+                StageSettings.checkRejectAbove(name(), t.length(), settings.queueCapacity());
                 if (rejectAbove == 0) {  // the first one can be changed at run time
                     rejectAbove = t.length();
                     compiled.add((e, n) -> queue.size() >= rejectAbove ? RejectReason.THRESHOLD : null);
@@ -576,21 +576,14 @@ public final class Stage<E> implements Sink<E> {
      * @throws IllegalStateException if the stage has no queue-threshold admission policy
      */
     public void setRejectAbove(int events) {
-        AdmissionPolicy.checkRejectAbove(name(), events, queue.capacity());
+        StageSettings.checkRejectAbove(name(), events, queue.capacity());
         if (rejectAbove == 0) {
             throw new IllegalStateException("stage '" + name() + "' has no queue-threshold admission policy");
         }
         synchronized (poolLock) {
             int before = rejectAbove;
             rejectAbove = events;
-            List<AdmissionPolicy> policies = new ArrayList<>(settings.admission());
-            for (int i = 0; i < policies.size(); i++) {
-                if (policies.get(i) instanceof AdmissionPolicy.QueueThreshold) {
-                    policies.set(i, AdmissionPolicy.queueThreshold(events));
-                    break;
-                }
-            }
-            settings = settings.admission(policies.toArray(new AdmissionPolicy[0]));
+            settings = settings.withPolicy(AdmissionPolicy.queueThreshold(events), false);
             decide("admission", "reconfigure", before, events, "reject-above threshold set");
         }
     }
@@ -652,17 +645,7 @@ public final class Stage<E> implements Sink<E> {
         synchronized (poolLock) {
             long before = maxQueueAgeNanos;
             maxQueueAgeNanos = deadline.toNanos();
-            List<AdmissionPolicy> policies = new ArrayList<>();
-            boolean placed = false;
-            for (AdmissionPolicy p : settings.admission()) {
-                if (!(p instanceof AdmissionPolicy.QueueAge)) {
-                    policies.add(p);
-                } else if (!placed) {
-                    policies.add(AdmissionPolicy.maxQueueAge(deadline));
-                    placed = true;
-                }
-            }
-            settings = settings.admission(policies.toArray(new AdmissionPolicy[0]));
+            settings = settings.withPolicy(AdmissionPolicy.maxQueueAge(deadline), true);  // the tightest ruled
             decide("admission", "reconfigure", before / 1e6, deadline.toNanos() / 1e6, "queue-age deadline set");
         }
     }
@@ -689,14 +672,9 @@ public final class Stage<E> implements Sink<E> {
         synchronized (poolLock) {
             double before = rateLimit.rate();
             rateLimit.setRate(eventsPerSecond, clock.getAsLong());
-            List<AdmissionPolicy> policies = new ArrayList<>(settings.admission());
-            for (int i = 0; i < policies.size(); i++) {
-                if (policies.get(i) instanceof AdmissionPolicy.TokenBucket t) {
-                    policies.set(i, new AdmissionPolicy.TokenBucket(eventsPerSecond, t.burst()));
-                    break;
-                }
-            }
-            settings = settings.admission(policies.toArray(new AdmissionPolicy[0]));
+            int burst = settings.admission().stream().filter(p -> p instanceof AdmissionPolicy.TokenBucket)
+                    .map(p -> ((AdmissionPolicy.TokenBucket) p).burst()).findFirst().orElseThrow();
+            settings = settings.withPolicy(AdmissionPolicy.tokenBucket(eventsPerSecond, burst), false);
             decide("rate", "reconfigure", before, eventsPerSecond, "rate limit set");
         }
     }

@@ -33,17 +33,17 @@ final class StageOverrides {
         }
         Optional<String> growAbove = config.get(name + ".grow-above");
         if (growAbove.isPresent()) {
-            int events = positiveInt(name + ".grow-above", growAbove.get());
+            int events = wholeNumber(name + ".grow-above", growAbove.get(), 1);
             s = s.threadControl(s.threadControl().withQueueThreshold(events));
         }
         Optional<String> sample = config.get(name + ".sample-ms");
         if (sample.isPresent()) {
-            int millis = positiveInt(name + ".sample-ms", sample.get());
+            int millis = wholeNumber(name + ".sample-ms", sample.get(), 1);
             s = s.threadControl(s.threadControl().withSampleInterval(Duration.ofMillis(millis)));
         }
         Optional<String> idle = config.get(name + ".idle-ms");
         if (idle.isPresent()) {
-            int millis = positiveInt(name + ".idle-ms", idle.get());
+            int millis = wholeNumber(name + ".idle-ms", idle.get(), 1);
             s = s.threadControl(s.threadControl().withIdleTimeout(Duration.ofMillis(millis)));
         }
         Optional<String> batch = config.get(name + ".batch");
@@ -53,7 +53,7 @@ final class StageOverrides {
         }
         Optional<String> queue = config.get(name + ".queue");
         if (queue.isPresent()) {
-            s = s.queue(positiveInt(name + ".queue", queue.get()));
+            s = s.queue(wholeNumber(name + ".queue", queue.get(), 1));
         }
         Optional<String> whenFull = config.get(name + ".when-full");
         Optional<String> blockMillis = config.get(name + ".block-ms");
@@ -66,39 +66,34 @@ final class StageOverrides {
                         default -> throw bad(name + ".when-full", whenFull.get(), "reject, block or drop-oldest");
                     };
             Duration timeout = blockMillis.isEmpty() ? s.blockTimeout()
-                    : Duration.ofMillis(nonNegativeInt(name + ".block-ms", blockMillis.get()));
+                    : Duration.ofMillis(wholeNumber(name + ".block-ms", blockMillis.get(), 0));
             s = s.whenFull(policy, timeout);
         }
         Optional<String> targets = config.get(name + ".response-target-ms");
         if (targets.isPresent()) {
             List<Duration> perClass = new ArrayList<>();
             for (String part : targets.get().split(",")) {
-                perClass.add(Duration.ofMillis(positiveInt(name + ".response-target-ms", part.trim())));
+                perClass.add(Duration.ofMillis(wholeNumber(name + ".response-target-ms", part.trim(), 1)));
             }
             OverloadControl old = s.overload();
             s = s.overload(old == null ? OverloadControl.of(perClass.toArray(Duration[]::new))
                     : new OverloadControl(perClass, old.classifier(), old.samples(), old.window(), old.initialRate(),
                             old.minRate(), old.maxRate(), old.increase(), old.decrease(), old.lowerClassDecrease()));
         }
-        List<AdmissionPolicy> admission = new ArrayList<>(s.admission());
         Optional<String> rate = config.get(name + ".max-rate");
         if (rate.isPresent()) {
             double perSecond = positiveDouble(name + ".max-rate", rate.get());
-            replace(admission, AdmissionPolicy.TokenBucket.class,
-                    AdmissionPolicy.tokenBucket(perSecond, (int) Math.max(1, Math.ceil(perSecond))));
+            s = s.withPolicy(AdmissionPolicy.tokenBucket(perSecond, (int) Math.max(1, Math.ceil(perSecond))), true);
         }
         Optional<String> rejectAbove = config.get(name + ".reject-above");
         if (rejectAbove.isPresent()) {
-            replace(admission, AdmissionPolicy.QueueThreshold.class,
-                    AdmissionPolicy.queueThreshold(positiveInt(name + ".reject-above", rejectAbove.get())));
+            int length = wholeNumber(name + ".reject-above", rejectAbove.get(), 1);
+            s = s.withPolicy(AdmissionPolicy.queueThreshold(length), true);
         }
         Optional<String> maxAge = config.get(name + ".max-age-ms");
         if (maxAge.isPresent()) {
-            replace(admission, AdmissionPolicy.QueueAge.class,
-                    AdmissionPolicy.maxQueueAge(Duration.ofMillis(positiveInt(name + ".max-age-ms", maxAge.get()))));
-        }
-        if (!admission.equals(s.admission())) {
-            s = s.admission(admission.toArray(AdmissionPolicy[]::new));
+            int millis = wholeNumber(name + ".max-age-ms", maxAge.get(), 1);
+            s = s.withPolicy(AdmissionPolicy.maxQueueAge(Duration.ofMillis(millis)), true);
         }
         Optional<String> pool = config.get(name + ".pool");
         if (pool.isPresent()) {
@@ -111,23 +106,6 @@ final class StageOverrides {
         return s;
     }
 
-    /**
-     * Puts {@code policy} in the place of the policies of its kind, or last if there is none: the
-     * order of a stage's policies decides which reason a rejection is counted under, so an override
-     * changes a value, not the order.
-     */
-    private static void replace(List<AdmissionPolicy> policies, Class<? extends AdmissionPolicy> kind,
-                                AdmissionPolicy policy) {
-        int at = -1;
-        for (int i = policies.size() - 1; i >= 0; i--) {
-            if (kind.isInstance(policies.get(i))) {
-                policies.remove(i);
-                at = i;
-            }
-        }
-        policies.add(at < 0 ? policies.size() : at, policy);
-    }
-
     /** {@code n} (as n..n) or {@code min..max}; the settings check the bounds' order. */
     private static int[] range(String option, String value) {
         Matcher m = RANGE.matcher(value.trim());
@@ -138,28 +116,16 @@ final class StageOverrides {
         return new int[] {min, m.group(2) == null ? min : Integer.parseInt(m.group(2))};
     }
 
-    private static int positiveInt(String option, String value) {
+    private static int wholeNumber(String option, String value, int min) {
         try {
             int n = Integer.parseInt(value.trim());
-            if (n >= 1) {
+            if (n >= min) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw bad(option, value, "a whole number of at least 1");
-    }
-
-    private static int nonNegativeInt(String option, String value) {
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw bad(option, value, "a whole number of at least 0");
+        throw bad(option, value, "a whole number of at least " + min);
     }
 
     private static double positiveDouble(String option, String value) {

@@ -1,6 +1,7 @@
 package dev.seda.runtime;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -61,6 +62,18 @@ public record StageSettings(String name, int minThreads, int maxThreads, int que
                 List.of(), ThreadPoolControl.DEFAULT, BatchControl.DEFAULT, null, Execution.DEFAULT);
     }
 
+    /**
+     * A queue threshold must lie below the queue's capacity: at the capacity the queue itself
+     * refuses (as full), so a threshold there would never act. Checked where the two meet, when a
+     * stage is built or its threshold changed, so that settings can be written in any order.
+     */
+    static void checkRejectAbove(String name, int length, int capacity) {
+        if (length < 1 || length >= capacity) {
+            throw new IllegalArgumentException("stage '" + name + "': reject-above must be at least 1 and below"
+                    + " the queue capacity " + capacity + ", got " + length);
+        }
+    }
+
     static void checkThreads(String name, int min, int max) {
         if (min < 1 || max < min) {
             throw new IllegalArgumentException("stage '" + name + "': threads must satisfy 1 <= min <= max, got "
@@ -102,6 +115,28 @@ public record StageSettings(String name, int minThreads, int maxThreads, int que
     public StageSettings admission(AdmissionPolicy... policies) {
         return new StageSettings(name, minThreads, maxThreads, queueCapacity, whenFull, blockTimeout, minBatch, maxBatch,
                 List.of(policies), threadControl, batchControl, overload, execution);
+    }
+
+    /**
+     * These settings with {@code policy} in the place of the first admission policy of its kind, or
+     * last if there is none: the order decides the reason a rejection is counted under, so a new
+     * value keeps the old one's place. With {@code everyOfItsKind}, the others of its kind go too.
+     */
+    StageSettings withPolicy(AdmissionPolicy policy, boolean everyOfItsKind) {
+        List<AdmissionPolicy> policies = new ArrayList<>();
+        boolean placed = false;
+        for (AdmissionPolicy p : admission) {
+            if (p.getClass() != policy.getClass() || placed && !everyOfItsKind) {
+                policies.add(p);
+            } else if (!placed) {
+                policies.add(policy);
+                placed = true;
+            }
+        }
+        if (!placed) {
+            policies.add(policy);
+        }
+        return admission(policies.toArray(new AdmissionPolicy[0]));
     }
 
     public StageSettings threadControl(ThreadPoolControl control) {
